@@ -1,0 +1,50 @@
+"""Score code patterns for quality and keep one current score per pattern in PostgreSQL."""
+
+from __future__ import annotations
+
+from ._version import __version__
+from .errors import (
+    CollectionNotFoundError,
+    ConfigurationError,
+    DatabaseUnavailableError,
+    MigrationError,
+    PatternQualityError,
+    PatternValidationError,
+    SchemaNotReadyError,
+    StoreError,
+)
+from .models import (
+    EXCELLENT_THRESHOLD,
+    FAIR_THRESHOLD,
+    GOOD_THRESHOLD,
+    Pattern,
+    QualityScore,
+    StoredQuality,
+    Tier,
+)
+from .scoring import WEIGHTS, PatternQualityScorer, available_rubrics
+from .storage.base import AsyncQualityStore, QualityStore
+
+__all__ = [
+    "EXCELLENT_THRESHOLD",
+    "FAIR_THRESHOLD",
+    "GOOD_THRESHOLD",
+    "WEIGHTS",
+    "AsyncQualityStore",
+    "CollectionNotFoundError",
+    "ConfigurationError",
+    "DatabaseUnavailableError",
+    "MigrationError",
+    "Pattern",
+    "PatternQualityError",
+    "PatternQualityScorer",
+    "PatternValidationError",
+    "QualityScore",
+    "QualityStore",
+    "SchemaNotReadyError",
+    "StoreError",
+    "StoredQuality",
+    "Tier",
+    "__version__",
+    "available_rubrics",
+]

@@ -1,0 +1,57 @@
+"""Builds the argument parser from the command modules and runs one command."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from .._version import __version__
+from ._common import EXIT_INTERRUPTED, run_command
+
+__all__ = ["build_parser", "main"]
+
+# Each module defines ``register(subparsers)``, which adds its sub-command(s) and
+# sets ``func(args) -> int`` on them. Add a module here to add a command.
+_COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the ``pattern-quality`` parser with every sub-command registered.
+
+    Returns:
+        The parser.
+    """
+    parser = argparse.ArgumentParser(
+        prog="pattern-quality",
+        description="Score code patterns for quality and keep one current score per pattern.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _COMMAND_MODULES:
+        module = importlib.import_module(f"{__package__}.{name}")
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line.
+
+    Args:
+        argv: Arguments without the program name (defaults to ``sys.argv[1:]``).
+
+    Returns:
+        The exit code: 0 on success; each command documents its others. Expected
+        errors print one line to stderr (passwords masked) and return 2.
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "func", None) is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return run_command(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED

@@ -1,0 +1,139 @@
+"""The public scorer: picks a rubric, validates input, builds :class:`QualityScore`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import Any, Final
+
+from ..models import (
+    EXCELLENT_THRESHOLD,
+    FAIR_THRESHOLD,
+    GOOD_THRESHOLD,
+    Pattern,
+    QualityScore,
+)
+from . import rubric_1_0_0
+from .base import Rubric
+
+__all__ = ["DEFAULT_RUBRIC", "WEIGHTS", "PatternQualityScorer", "available_rubrics"]
+
+#: Composite weights, in the order the composite sums them (SPEC §3).
+WEIGHTS: Final[Mapping[str, float]] = MappingProxyType(
+    {
+        "completeness": 0.30,
+        "documentation": 0.25,
+        "onex_compliance": 0.20,
+        "metadata_richness": 0.15,
+        "complexity": 0.10,
+    }
+)
+
+_RUBRICS: Final[dict[str, Rubric]] = {
+    rubric_1_0_0.VERSION: rubric_1_0_0.RUBRIC,
+}
+
+#: The rubric used when none is named.
+DEFAULT_RUBRIC: Final = "1.0.0"
+
+
+def available_rubrics() -> tuple[str, ...]:
+    """Return the rubric versions this release can score with.
+
+    Returns:
+        Version strings, oldest first.
+    """
+    return tuple(_RUBRICS)
+
+
+class PatternQualityScorer:
+    """Scores patterns on five dimensions into a composite in [0, 1].
+
+    The scorer is pure: it does no I/O, and the only clock it reads is the
+    measurement timestamp of each score.
+
+    Example:
+        >>> from pattern_quality import PatternQualityScorer
+        >>> score = PatternQualityScorer().score_pattern({"code": "import os\\n"})
+        >>> 0.0 <= score.composite_score <= 1.0
+        True
+    """
+
+    WEIGHTS: Final = WEIGHTS
+    EXCELLENT_THRESHOLD: Final = EXCELLENT_THRESHOLD
+    GOOD_THRESHOLD: Final = GOOD_THRESHOLD
+    FAIR_THRESHOLD: Final = FAIR_THRESHOLD
+
+    def __init__(self, rubric: str = DEFAULT_RUBRIC) -> None:
+        """Create a scorer.
+
+        Args:
+            rubric: Rubric version to score with; see :func:`available_rubrics`.
+
+        Raises:
+            ValueError: ``rubric`` names no known rubric version.
+        """
+        try:
+            self._rubric = _RUBRICS[rubric]
+        except KeyError:
+            known = ", ".join(_RUBRICS)
+            raise ValueError(f"unknown rubric {rubric!r}; known rubrics: {known}") from None
+
+    @property
+    def rubric_version(self) -> str:
+        """The version of the rubric this scorer uses."""
+        return self._rubric.version
+
+    def score_pattern(self, pattern: Pattern | Mapping[str, Any]) -> QualityScore:
+        """Score one pattern.
+
+        Args:
+            pattern: A :class:`Pattern` or a mapping with the SPEC §2 keys (any key
+                may be missing or ``None``).
+
+        Returns:
+            The pattern's :class:`QualityScore`, timestamped now (UTC).
+
+        Raises:
+            PatternValidationError: A field has the wrong type or an invalid value.
+        """
+        if not isinstance(pattern, Pattern):
+            pattern = Pattern.from_mapping(pattern)
+        dims = self._rubric.score(pattern)
+        # Left to right in exactly this order: stored legacy scores depend on it.
+        composite = (
+            dims.completeness * 0.30
+            + dims.documentation * 0.25
+            + dims.onex_compliance * 0.20
+            + dims.metadata_richness * 0.15
+            + dims.complexity * 0.10
+        )
+        return QualityScore(
+            pattern_id=pattern.pattern_id,
+            pattern_name=pattern.pattern_name,
+            composite_score=composite,
+            completeness_score=dims.completeness,
+            documentation_score=dims.documentation,
+            onex_compliance_score=dims.onex_compliance,
+            metadata_richness_score=dims.metadata_richness,
+            complexity_score=dims.complexity,
+            confidence=pattern.confidence,
+            measurement_timestamp=datetime.now(UTC),
+            version=self._rubric.version,
+        )
+
+    def score_many(self, patterns: Iterable[Pattern | Mapping[str, Any]]) -> Iterator[QualityScore]:
+        """Score patterns lazily, one at a time, in input order.
+
+        Args:
+            patterns: Patterns or mappings.
+
+        Returns:
+            An iterator of scores; nothing is scored before it is consumed.
+
+        Raises:
+            PatternValidationError: While iterating, for the first invalid pattern.
+        """
+        score = self.score_pattern
+        return (score(p) for p in patterns)

@@ -1,0 +1,99 @@
+"""Shared fixtures: a real PostgreSQL server and one fresh database per test.
+
+The server is an embedded PostgreSQL started with ``pgserver`` in a temporary
+directory, unless ``PATTERN_QUALITY_TEST_DSN`` names an existing server (the role
+must be allowed to CREATE DATABASE). A database test never skips: if no server
+can be had, it fails and says how to get one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+
+TEST_DSN_ENV = "PATTERN_QUALITY_TEST_DSN"
+_HOW_TO = (
+    "the tests need PostgreSQL: install the test extra (pip install -e '.[dev]', which "
+    "brings pgserver for an embedded server) or set PATTERN_QUALITY_TEST_DSN to a "
+    "server where this role may CREATE DATABASE"
+)
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_server_dsn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """DSN of the maintenance database of the test server (embedded or configured)."""
+    configured = os.environ.get(TEST_DSN_ENV)
+    if configured:
+        try:
+            psycopg.connect(configured, connect_timeout=10).close()
+        except psycopg.Error as exc:
+            pytest.fail(f"{TEST_DSN_ENV} is set but unusable ({exc}); {_HOW_TO}", pytrace=False)
+        yield configured
+        return
+    try:
+        import pgserver
+
+        server = pgserver.get_server(Path(tmp_path_factory.mktemp("pg")), cleanup_mode="delete")
+        dsn = server.get_uri()
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            # Durability is not under test; these make the suite much faster.
+            conn.execute("ALTER SYSTEM SET fsync = off")
+            conn.execute("ALTER SYSTEM SET synchronous_commit = off")
+            conn.execute("ALTER SYSTEM SET full_page_writes = off")
+            conn.execute("SELECT pg_reload_conf()")
+    except Exception as exc:  # any failure to start must fail loudly, never skip
+        pytest.fail(f"could not start an embedded PostgreSQL ({exc!r}); {_HOW_TO}", pytrace=False)
+    yield dsn
+    server.cleanup()
+
+
+def _create_database(server_dsn: str, prefix: str, template: str = "template0") -> str:
+    name = f"pqtest_{prefix}_{os.getpid()}_{next(_counter)}"
+    with psycopg.connect(server_dsn, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(template)
+            )
+        )
+    return name
+
+
+def _drop_database(server_dsn: str, name: str) -> None:
+    with psycopg.connect(server_dsn, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+@pytest.fixture
+def empty_dsn(pg_server_dsn: str) -> Iterator[str]:
+    """DSN of a new, empty database, dropped after the test."""
+    name = _create_database(pg_server_dsn, "empty")
+    yield make_conninfo(pg_server_dsn, dbname=name)
+    _drop_database(pg_server_dsn, name)
+
+
+@pytest.fixture(scope="session")
+def _migrated_template(pg_server_dsn: str) -> Iterator[str]:
+    from pattern_quality.migrate import migrate
+
+    name = _create_database(pg_server_dsn, "template")
+    migrate(make_conninfo(pg_server_dsn, dbname=name))
+    yield name
+    _drop_database(pg_server_dsn, name)
+
+
+@pytest.fixture
+def migrated_dsn(pg_server_dsn: str, _migrated_template: str) -> Iterator[str]:
+    """DSN of a new database with every migration applied, dropped after the test."""
+    name = _create_database(pg_server_dsn, "db", template=_migrated_template)
+    yield make_conninfo(pg_server_dsn, dbname=name)
+    _drop_database(pg_server_dsn, name)
