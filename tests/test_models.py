@@ -52,7 +52,9 @@ def test_none_means_missing_and_unknown_keys_are_kept() -> None:
         ({"confidence": -0.1}, "confidence", "[0, 1]"),
     ],
 )
-def test_wrong_types_name_field_and_expectation(data: dict[str, object], field: str, expected: str) -> None:
+def test_wrong_types_name_field_and_expectation(
+    data: dict[str, object], field: str, expected: str
+) -> None:
     with pytest.raises(PatternValidationError) as info:
         Pattern.from_mapping(data)
     assert field in str(info.value)
