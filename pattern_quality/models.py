@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from numbers import Real
 from typing import Any, Final
@@ -24,6 +24,7 @@ __all__ = [
     "EXCELLENT_THRESHOLD",
     "FAIR_THRESHOLD",
     "GOOD_THRESHOLD",
+    "Finding",
     "Pattern",
     "QualityScore",
     "StoredQuality",
@@ -85,6 +86,37 @@ class Tier(enum.StrEnum):
         if score >= FAIR_THRESHOLD:
             return cls.FAIR
         return cls.POOR
+
+
+@attrs.frozen(slots=True)
+class Finding:
+    """One reason a dimension scored as it did.
+
+    Attributes:
+        dimension: The dimension it belongs to: ``completeness``, ``documentation``,
+            ``onex_compliance``, ``metadata_richness`` or ``complexity``.
+        rule: A short stable rule name, e.g. ``marker:TODO`` or ``stub``.
+        effect: The signed amount the rule added to the dimension before clamping.
+        detail: Optional human detail, e.g. ``line 12: stub 'load'``.
+    """
+
+    dimension: str
+    rule: str
+    effect: float
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the finding as a JSON-ready mapping.
+
+        Returns:
+            ``{"dimension", "rule", "effect", "detail"}``.
+        """
+        return {
+            "dimension": self.dimension,
+            "rule": self.rule,
+            "effect": self.effect,
+            "detail": self.detail,
+        }
 
 
 def _type_error(field: str, expected: str, value: object) -> PatternValidationError:
@@ -323,6 +355,10 @@ def _score_confidence(value: object) -> float:
     return check_unit_interval("confidence", value)
 
 
+def _findings(value: Iterable[Finding]) -> tuple[Finding, ...]:
+    return value if isinstance(value, tuple) else tuple(value)
+
+
 def _version(value: object) -> str:
     return _str("version", value)
 
@@ -364,6 +400,7 @@ class QualityScore:
     confidence: float = attrs.field(default=0.0, converter=_score_confidence)
     measurement_timestamp: datetime = attrs.field(factory=_now, converter=_utc)
     version: str = attrs.field(default="1.0.0", converter=_version)
+    findings: tuple[Finding, ...] = attrs.field(default=(), converter=_findings)
 
     @property
     def tier(self) -> Tier:
@@ -389,8 +426,27 @@ class QualityScore:
         """
         out = attrs.asdict(self, recurse=False)
         out["measurement_timestamp"] = self.measurement_timestamp.isoformat()
+        out["findings"] = [f.to_dict() for f in self.findings]
         out["tier"] = self.tier.value
         return out
+
+    def explain(self) -> str:
+        """Render the score and the findings behind each dimension as readable text.
+
+        Returns:
+            A multi-line block: the composite and tier, then one line per
+            dimension with its findings indented below it.
+        """
+        name = self.pattern_name or self.pattern_id or "pattern"
+        lines = [f"{name}: {self.composite_score:.3f} ({self.tier.value}), rubric {self.version}"]
+        for key, value in self.dimension_scores.items():
+            dimension = key.removesuffix("_score")
+            lines.append(f"  {dimension:<17} {value:.3f}")
+            for f in self.findings:
+                if f.dimension == dimension:
+                    detail = f" - {f.detail}" if f.detail else ""
+                    lines.append(f"    {f.effect:+.2f} {f.rule}{detail}")
+        return "\n".join(lines)
 
 
 def _opt_utc(value: object) -> datetime | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple, Protocol
 
-from ..models import Pattern
+from ..models import Finding, Pattern
 
 __all__ = ["DimensionScores", "Rubric"]
 
@@ -24,6 +24,15 @@ class Rubric(Protocol):
 
     version: str
 
-    def score(self, pattern: Pattern) -> DimensionScores:
-        """Return the five dimension scores of ``pattern``, each in [0, 1]."""
+    def score(self, pattern: Pattern, findings: list[Finding] | None = None) -> DimensionScores:
+        """Return the five dimension scores of ``pattern``, each in [0, 1].
+
+        Args:
+            pattern: The validated pattern.
+            findings: When a list is given, the rubric appends one :class:`Finding`
+                per rule that moved a score; ``None`` skips that work.
+
+        Returns:
+            The five dimension scores.
+        """
         ...

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from ..models import Pattern
+from ..models import Finding, Pattern
 from .base import DimensionScores
 
 VERSION: Final = "1.0.0"
@@ -15,7 +15,7 @@ class Rubric100:
 
     version: str = VERSION
 
-    def score(self, pattern: Pattern) -> DimensionScores:
+    def score(self, pattern: Pattern, findings: list[Finding] | None = None) -> DimensionScores:
         """Return the five dimension scores of ``pattern``."""
         raise NotImplementedError
 

@@ -11,6 +11,7 @@ from ..models import (
     EXCELLENT_THRESHOLD,
     FAIR_THRESHOLD,
     GOOD_THRESHOLD,
+    Finding,
     Pattern,
     QualityScore,
 )
@@ -65,11 +66,14 @@ class PatternQualityScorer:
     GOOD_THRESHOLD: Final = GOOD_THRESHOLD
     FAIR_THRESHOLD: Final = FAIR_THRESHOLD
 
-    def __init__(self, rubric: str = DEFAULT_RUBRIC) -> None:
+    def __init__(self, rubric: str = DEFAULT_RUBRIC, *, explain: bool = True) -> None:
         """Create a scorer.
 
         Args:
             rubric: Rubric version to score with; see :func:`available_rubrics`.
+            explain: Collect the findings behind each dimension into
+                :attr:`QualityScore.findings` (a little slower; off for bulk jobs
+                that never read them).
 
         Raises:
             ValueError: ``rubric`` names no known rubric version.
@@ -79,6 +83,7 @@ class PatternQualityScorer:
         except KeyError:
             known = ", ".join(_RUBRICS)
             raise ValueError(f"unknown rubric {rubric!r}; known rubrics: {known}") from None
+        self._explain = explain
 
     @property
     def rubric_version(self) -> str:
@@ -100,7 +105,8 @@ class PatternQualityScorer:
         """
         if not isinstance(pattern, Pattern):
             pattern = Pattern.from_mapping(pattern)
-        dims = self._rubric.score(pattern)
+        findings: list[Finding] | None = [] if self._explain else None
+        dims = self._rubric.score(pattern, findings)
         # Left to right in exactly this order: stored legacy scores depend on it.
         composite = (
             dims.completeness * 0.30
@@ -121,6 +127,7 @@ class PatternQualityScorer:
             confidence=pattern.confidence,
             measurement_timestamp=datetime.now(UTC),
             version=self._rubric.version,
+            findings=() if findings is None else tuple(findings),
         )
 
     def score_many(self, patterns: Iterable[Pattern | Mapping[str, Any]]) -> Iterator[QualityScore]:
