@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any, Final
+
 import psycopg
 from psycopg import errors as pg_errors
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.rows import TupleRow
 
 from ._config import mask_dsn
-from .errors import DatabaseUnavailableError, SchemaNotReadyError, StoreError
+from .errors import ConfigurationError, DatabaseUnavailableError, SchemaNotReadyError, StoreError
 
-__all__ = ["describe_target", "translate_error"]
+__all__ = [
+    "DEFAULT_CONNECT_TIMEOUT",
+    "aconnect",
+    "connect",
+    "connect_options",
+    "describe_target",
+    "translate_error",
+]
+
+#: Seconds to wait for a connection unless the connection string sets ``connect_timeout``.
+DEFAULT_CONNECT_TIMEOUT: Final = 10
 
 
 def describe_target(dsn: str) -> str:
@@ -48,3 +62,89 @@ def translate_error(exc: psycopg.Error, dsn: str, action: str) -> StoreError:
             f"could not {action}: database {target} is unavailable ({detail})"
         )
     return StoreError(f"could not {action} in {target}: {detail}")
+
+
+def connect_options(
+    dsn: str, connect_timeout: int | None = DEFAULT_CONNECT_TIMEOUT
+) -> dict[str, Any]:
+    """Return the keyword arguments to connect to ``dsn`` with, after checking it parses.
+
+    Args:
+        dsn: A connection string or URL.
+        connect_timeout: Seconds to wait for the server, unless ``dsn`` sets its
+            own ``connect_timeout``; ``None`` waits as long as libpq does.
+
+    Returns:
+        Keyword arguments for ``psycopg.connect`` / ``AsyncConnection.connect``
+        (besides the DSN itself).
+
+    Raises:
+        ConfigurationError: ``dsn`` is not a valid connection string.
+    """
+    try:
+        params = conninfo_to_dict(dsn)
+    except psycopg.ProgrammingError as exc:
+        raise ConfigurationError(
+            f"invalid database URL {describe_target(dsn)}: {mask_dsn(str(exc).strip())}"
+        ) from exc
+    if connect_timeout is not None and "connect_timeout" not in params:
+        return {"connect_timeout": connect_timeout}
+    return {}
+
+
+def connect(
+    dsn: str,
+    *,
+    action: str = "connect",
+    autocommit: bool = True,
+    connect_timeout: int | None = DEFAULT_CONNECT_TIMEOUT,
+) -> psycopg.Connection[TupleRow]:
+    """Open a connection, failing fast and with a masked message when it cannot.
+
+    Args:
+        dsn: A connection string or URL.
+        action: What the connection is for, quoted in error messages.
+        autocommit: Open the connection in autocommit mode.
+        connect_timeout: See :func:`connect_options`.
+
+    Returns:
+        The open connection; close it (``with`` it).
+
+    Raises:
+        ConfigurationError: ``dsn`` does not parse.
+        DatabaseUnavailableError: The server cannot be reached or refuses the login.
+    """
+    options = connect_options(dsn, connect_timeout)
+    try:
+        return psycopg.connect(dsn, autocommit=autocommit, **options)
+    except psycopg.Error as exc:
+        raise translate_error(exc, dsn, action) from exc
+
+
+async def aconnect(
+    dsn: str,
+    *,
+    action: str = "connect",
+    autocommit: bool = True,
+    connect_timeout: int | None = DEFAULT_CONNECT_TIMEOUT,
+) -> psycopg.AsyncConnection[TupleRow]:
+    """Async twin of :func:`connect`.
+
+    Args:
+        dsn: A connection string or URL.
+        action: What the connection is for, quoted in error messages.
+        autocommit: Open the connection in autocommit mode.
+        connect_timeout: See :func:`connect_options`.
+
+    Returns:
+        The open connection; close it (``async with`` it).
+
+    Raises:
+        ConfigurationError: ``dsn`` does not parse.
+        DatabaseUnavailableError: The server cannot be reached or refuses the login.
+    """
+    options = connect_options(dsn, connect_timeout)
+    try:
+        return await psycopg.AsyncConnection.connect(dsn, autocommit=autocommit, **options)
+    except psycopg.Error as exc:
+        raise translate_error(exc, dsn, action) from exc

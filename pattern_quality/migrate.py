@@ -1,0 +1,251 @@
+"""Apply, roll back, inspect and verify the SQL migrations of ``pattern_quality_metrics``.
+
+Each function opens its own connection (``connect_timeout`` 10 s unless the DSN
+sets one). ``migrate`` and ``rollback`` hold a PostgreSQL session advisory lock
+(key :data:`~pattern_quality._migrations.ADVISORY_LOCK_KEY`) for the whole run,
+so concurrent runners wait for each other and each file is applied once. Each
+file runs in its own transaction together with its bookkeeping row in
+``pattern_quality_schema_migrations``. The async twins (``amigrate``, ...) live in
+:mod:`._amigrate` and behave exactly alike; every decision is made in the
+I/O-free :mod:`._migrations`, :mod:`._migration_files` and :mod:`._verify`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import psycopg
+
+from . import _migrations as m
+from . import _verify as v
+from ._amigrate import amigrate, amigration_status, arollback, averify
+from ._migration_files import Migration, MigrationsDir, load_migrations
+from ._migrations import AppliedMigration, MigrationReport, MigrationStatus, StepResult
+from ._pg import DEFAULT_CONNECT_TIMEOUT, connect, describe_target, translate_error
+from ._verify import VerifyCheck, VerifyReport
+from .errors import PatternQualityError
+
+__all__ = [
+    "MigrationReport",
+    "MigrationStatus",
+    "VerifyReport",
+    "amigrate",
+    "amigration_status",
+    "arollback",
+    "averify",
+    "migrate",
+    "migration_status",
+    "rollback",
+    "verify",
+]
+
+_Conn = psycopg.Connection[tuple[object, ...]]
+
+
+def _read_state(conn: _Conn) -> tuple[bool, bool, tuple[AppliedMigration, ...]]:
+    row = conn.execute(m.TABLES_SQL).fetchone()
+    assert row is not None
+    has_metrics, has_book = bool(row[0]), bool(row[1])
+    applied = m.applied_rows(conn.execute(m.SELECT_APPLIED_SQL).fetchall()) if has_book else ()
+    return has_metrics, has_book, applied
+
+
+def _run_steps(
+    conn: _Conn, dsn: str, plan: tuple[Migration, ...], direction: Literal["up", "down"]
+) -> list[StepResult]:
+    notices: list[str] = []
+    conn.add_notice_handler(m.notice_collector(notices))
+    results = []
+    for mig in plan:
+        notices.clear()
+        try:
+            with conn.transaction():
+                if direction == "up":
+                    conn.execute(mig.sql.encode())
+                    conn.execute(m.INSERT_APPLIED_SQL, (mig.version, mig.name, mig.checksum))
+                else:
+                    conn.execute((mig.down_sql or "").encode())
+                    conn.execute(m.DELETE_APPLIED_SQL, (mig.version,))
+        except psycopg.Error as exc:
+            raise m.step_error(exc, mig, direction, dsn) from exc
+        results.append(StepResult(mig.version, mig.name, direction, tuple(notices)))
+    return results
+
+
+def migrate(
+    dsn: str,
+    target: int | None = None,
+    *,
+    dry_run: bool = False,
+    migrations_dir: MigrationsDir = None,
+    connect_timeout: int | None = DEFAULT_CONNECT_TIMEOUT,
+) -> MigrationReport:
+    """Bring the database up to ``target`` (default: the latest migration).
+
+    An empty database gets every migration. A database where the legacy files
+    were applied by hand (table present, nothing recorded) runs them again, which
+    is safe because every file is idempotent, and gets them recorded
+    (``report.adopted_legacy``). When nothing is pending, nothing changes.
+
+    Args:
+        dsn: PostgreSQL connection string or URL.
+        target: Highest version to apply; ``None`` applies all.
+        dry_run: Only report what would run, and how many duplicate rows
+            migration 014 would delete; change nothing.
+        migrations_dir: Where the SQL files are (default: the ones shipped with
+            the package); for tests and custom deployments.
+        connect_timeout: Seconds to wait for the server unless ``dsn`` sets it.
+
+    Returns:
+        The report of what ran.
+
+    Raises:
+        MigrationError: An applied file was edited, ``target`` is unknown or below
+            an applied version, or a file failed (its transaction was rolled back).
+        DatabaseUnavailableError: The database cannot be reached.
+        ConfigurationError: ``dsn`` does not parse.
+    """
+    migrations = load_migrations(migrations_dir)
+    with connect(dsn, action="migrate", connect_timeout=connect_timeout) as conn:
+        try:
+            conn.execute(m.LOCK_SQL, (m.ADVISORY_LOCK_KEY,))
+            has_metrics, has_book, applied = _read_state(conn)
+            plan = m.up_plan(migrations, applied, target)
+            adopted = has_metrics and not applied
+            if dry_run:
+                duplicates = None
+                if m.collapses(plan):
+                    row = conn.execute(m.DUPLICATES_SQL).fetchone() if has_metrics else (0, 0)
+                    assert row is not None
+                    duplicates = (int(row[0]), int(row[1]))
+                return m.build_report(
+                    dsn, "up", True, applied, plan, [], adopted_legacy=adopted,
+                    duplicates=duplicates,
+                )  # fmt: skip
+            if not has_book:
+                conn.execute(m.CREATE_TABLE_SQL)
+            steps = _run_steps(conn, dsn, plan, "up")
+        except PatternQualityError:
+            raise
+        except psycopg.Error as exc:
+            raise translate_error(exc, dsn, "migrate") from exc
+    return m.build_report(dsn, "up", False, applied, plan, steps, adopted_legacy=adopted)
+
+
+def rollback(
+    dsn: str,
+    to_version: int,
+    *,
+    dry_run: bool = False,
+    migrations_dir: MigrationsDir = None,
+    connect_timeout: int | None = DEFAULT_CONNECT_TIMEOUT,
+) -> MigrationReport:
+    """Run the down-files of every applied migration above ``to_version``, newest first.
+
+    Rolling back below 014 keeps the rows (duplicates it deleted stay deleted);
+    rolling back below 012 (``to_version`` 0 to 11) DROPS THE TABLE AND ITS DATA.
+
+    Args:
+        dsn: PostgreSQL connection string or URL.
+        to_version: The version to end at (migrations up to it stay applied).
+        dry_run: Only report what would run.
+        migrations_dir: Where the SQL files are (default: the shipped ones).
+        connect_timeout: Seconds to wait for the server unless ``dsn`` sets it.
+
+    Returns:
+        The report of what ran (``direction == "down"``).
+
+    Raises:
+        MigrationError: Nothing is recorded although the table exists (run
+            ``migrate`` first), an applied file was edited, a down-file is
+            missing, or a down-file failed (its transaction was rolled back).
+        DatabaseUnavailableError: The database cannot be reached.
+        ConfigurationError: ``dsn`` does not parse.
+    """
+    migrations = load_migrations(migrations_dir)
+    action = "roll back migrations"
+    with connect(dsn, action=action, connect_timeout=connect_timeout) as conn:
+        try:
+            conn.execute(m.LOCK_SQL, (m.ADVISORY_LOCK_KEY,))
+            has_metrics, _, applied = _read_state(conn)
+            plan = m.down_plan(migrations, applied, to_version, has_metrics)
+            steps = [] if dry_run else _run_steps(conn, dsn, plan, "down")
+        except PatternQualityError:
+            raise
+        except psycopg.Error as exc:
+            raise translate_error(exc, dsn, action) from exc
+    return m.build_report(dsn, "down", dry_run, applied, plan, steps)
+
+
+def migration_status(
+    dsn: str,
+    *,
+    migrations_dir: MigrationsDir = None,
+    connect_timeout: int | None = DEFAULT_CONNECT_TIMEOUT,
+) -> MigrationStatus:
+    """Return which migrations are applied, pending, modified or unknown. Read-only.
+
+    Args:
+        dsn: PostgreSQL connection string or URL.
+        migrations_dir: Where the SQL files are (default: the shipped ones).
+        connect_timeout: Seconds to wait for the server unless ``dsn`` sets it.
+
+    Returns:
+        The status.
+
+    Raises:
+        DatabaseUnavailableError: The database cannot be reached.
+        ConfigurationError: ``dsn`` does not parse.
+    """
+    migrations = load_migrations(migrations_dir)
+    action = "read the migration status"
+    with connect(dsn, action=action, connect_timeout=connect_timeout) as conn:
+        try:
+            has_metrics, _, applied = _read_state(conn)
+        except psycopg.Error as exc:
+            raise translate_error(exc, dsn, action) from exc
+    return m.build_status(dsn, migrations, has_metrics, applied)
+
+
+def verify(
+    dsn: str,
+    *,
+    migrations_dir: MigrationsDir = None,
+    connect_timeout: int | None = DEFAULT_CONNECT_TIMEOUT,
+) -> VerifyReport:
+    """Check that the database holds a sound ``pattern_quality_metrics``. Read-only.
+
+    Checks: the table exists; ``pattern_quality_metrics_pattern_id_unique UNIQUE
+    (pattern_id)`` exists; no foreign key is left; no pattern_id has more than one
+    row; ``quality_score``, ``confidence`` and the dimension scores present in
+    ``metadata`` are numbers in [0, 1]. Pending or edited migrations are notes,
+    not failures.
+
+    Args:
+        dsn: PostgreSQL connection string or URL.
+        migrations_dir: Where the SQL files are (default: the shipped ones).
+        connect_timeout: Seconds to wait for the server unless ``dsn`` sets it.
+
+    Returns:
+        The report; ``report.ok`` is False when any check failed.
+
+    Raises:
+        DatabaseUnavailableError: The database cannot be reached.
+        ConfigurationError: ``dsn`` does not parse.
+    """
+    migrations = load_migrations(migrations_dir)
+    action = "verify the schema"
+    with connect(dsn, action=action, connect_timeout=connect_timeout) as conn:
+        try:
+            has_metrics, _, applied = _read_state(conn)
+            checks: list[VerifyCheck] = [v.table_check(has_metrics)]
+            total = None
+            if has_metrics:
+                checks += v.constraint_checks(conn.execute(v.CONSTRAINTS_SQL).fetchall())
+                checks.append(v.duplicates_check(conn.execute(v.DUPLICATES_SQL).fetchone()))
+                total, ranges = v.ranges_check(conn.execute(v.RANGES_SQL).fetchone())
+                checks.append(ranges)
+        except psycopg.Error as exc:
+            raise translate_error(exc, dsn, action) from exc
+    notes = m.status_notes(m.build_status(dsn, migrations, has_metrics, applied))
+    return VerifyReport(describe_target(dsn), tuple(checks), total, notes)
