@@ -8,13 +8,13 @@ import sys
 from collections.abc import Sequence
 
 from .._version import __version__
-from ._common import EXIT_INTERRUPTED, run_command
+from ._common import EXIT_INTERRUPTED, EXIT_OK, MaskingArgumentParser, run_command
 
 __all__ = ["build_parser", "main"]
 
 # Each module defines ``register(subparsers)``, which adds its sub-command(s) and
 # sets ``func(args) -> int`` on them. Add a module here to add a command.
-_COMMAND_MODULES: tuple[str, ...] = ()
+_COMMAND_MODULES: tuple[str, ...] = ("migrate",)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     Returns:
         The parser.
     """
-    parser = argparse.ArgumentParser(
+    parser = MaskingArgumentParser(
         prog="pattern-quality",
         description="Score code patterns for quality and keep one current score per pattern.",
     )
@@ -42,11 +42,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: Arguments without the program name (defaults to ``sys.argv[1:]``).
 
     Returns:
-        The exit code: 0 on success; each command documents its others. Expected
-        errors print one line to stderr (passwords masked) and return 2.
+        The exit code: 0 on success (also for ``--help`` and ``--version``); each
+        command documents its others. Usage errors and expected errors print one
+        line to stderr (passwords masked) and return 2.
     """
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version (0) and usage errors (2) return, not exit
+        return exc.code if isinstance(exc.code, int) else EXIT_OK if exc.code is None else 2
     if getattr(args, "func", None) is None:
         parser.print_help(sys.stderr)
         return 2
