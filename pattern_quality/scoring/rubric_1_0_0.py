@@ -155,6 +155,10 @@ def _count_comment_lines(code: str, cap: int | None) -> int:
     return count
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def _complexity_level(count: int) -> str:
     return "low" if count < 3 else "medium" if count < 8 else "high"
 
@@ -210,7 +214,10 @@ class Rubric100:
                     add(Finding("completeness", "bonus:import", 0.05, "has 'import '"))
                 add(
                     Finding(
-                        "completeness", "bonus:length", min(0.15, lines / 100), f"{lines} lines"
+                        "completeness",
+                        "bonus:length",
+                        min(0.15, lines / 100),
+                        _plural(lines, "line"),
                     )
                 )
                 nominal = (
@@ -237,7 +244,7 @@ class Rubric100:
                 if docstring:
                     add(Finding("documentation", "docstring", 0.4, "has a triple-quoted string"))
                 if comments:
-                    detail = f"{comments} line{'s' if comments > 1 else ''} with '#'"
+                    detail = _plural(comments, "line") + " with '#'"
                     add(Finding("documentation", "comments", min(0.2, comments / 20), detail))
                 if hints:
                     add(
@@ -292,10 +299,14 @@ class Rubric100:
         if add:
             if use_cases:
                 effect = min(0.4, use_cases / 3 * 0.4)
-                add(Finding("metadata_richness", "use_cases", effect, f"{use_cases} use cases"))
+                add(
+                    Finding(
+                        "metadata_richness", "use_cases", effect, _plural(use_cases, "use case")
+                    )
+                )
             if examples:
                 effect = min(0.3, examples / 2 * 0.3)
-                add(Finding("metadata_richness", "examples", effect, f"{examples} examples"))
+                add(Finding("metadata_richness", "examples", effect, _plural(examples, "example")))
             if rich:
                 add(
                     Finding(
