@@ -163,6 +163,22 @@ def _complexity_level(count: int) -> str:
     return "low" if count < 3 else "medium" if count < 8 else "high"
 
 
+def _measured_is(code: str, level: str) -> bool:
+    """Tell whether ``code`` measures as ``level``, counting only as far as needed."""
+    if level == "low":
+        stop = 3
+    elif level == "medium" or level == "high":
+        stop = 8
+    else:
+        return False  # an unknown level never equals a measured one
+    count = 0
+    for keyword in BRANCH_KEYWORDS:
+        count += code.count(keyword)
+        if count >= stop:  # past the level's upper bound: the rest cannot change the answer
+            break
+    return _complexity_level(count) == level
+
+
 class Rubric100:
     """Rubric 1.0.0 (legacy, bit-exact); see ``docs/rubric.md``."""
 
@@ -331,8 +347,8 @@ class Rubric100:
                 add(Finding("complexity", "undeclared", 0.4, what))
         else:
             level = declared.lower()
-            if level not in ("low", "medium", "high") and not explain:
-                complexity = 0.6  # can never equal a measured level
+            if not explain:
+                complexity = 1.0 if _measured_is(code, level) else 0.6
             else:
                 count = sum(code.count(k) for k in BRANCH_KEYWORDS)
                 actual = _complexity_level(count)
