@@ -22,6 +22,7 @@ Rule names used in :class:`~pattern_quality.models.Finding` are listed in
 
 from __future__ import annotations
 
+import functools
 import re
 from itertools import product
 from typing import Final
@@ -155,6 +156,11 @@ def _count_comment_lines(code: str, cap: int | None) -> int:
     return count
 
 
+# Findings are frozen value objects, so equal ones can be shared: caching them keeps
+# explain=True cheap (most findings repeat across patterns).
+_finding: Final = functools.lru_cache(maxsize=4096)(Finding)
+
+
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
@@ -204,7 +210,7 @@ class Rubric100:
         if not code:
             completeness = 0.0
             if add:
-                add(Finding("completeness", "empty_code", 0.0, "no code"))
+                add(_finding("completeness", "empty_code", 0.0, "no code"))
         else:
             markers = ("pass" in code) + ("TODO" in code) + ("..." in code)
             if "NotImplemented" in code:
@@ -220,16 +226,17 @@ class Rubric100:
             lines = code.count("\n") + 1
             completeness = _COMPLETENESS[markers][logic][imports][min(lines, _LINE_CAP)]
             if add:
-                for marker in STUB_MARKERS:
-                    if marker in code:
-                        add(Finding("completeness", f"marker:{marker}", -0.2, "stub marker"))
+                if markers:
+                    for marker in STUB_MARKERS:
+                        if marker in code:
+                            add(_finding("completeness", f"marker:{marker}", -0.2, "stub marker"))
                 if logic:
                     word = next(k for k in LOGIC_KEYWORDS if k in code).strip()
-                    add(Finding("completeness", "bonus:logic", 0.1, f"has '{word}'"))
+                    add(_finding("completeness", "bonus:logic", 0.1, f"has '{word}'"))
                 if imports:
-                    add(Finding("completeness", "bonus:import", 0.05, "has 'import '"))
+                    add(_finding("completeness", "bonus:import", 0.05, "has 'import '"))
                 add(
-                    Finding(
+                    _finding(
                         "completeness",
                         "bonus:length",
                         min(0.15, lines / 100),
@@ -240,14 +247,14 @@ class Rubric100:
                     1.0 - 0.2 * markers + 0.1 * logic + 0.05 * imports + min(0.15, lines / 100)
                 )
                 if nominal > 1.0 + 1e-9:
-                    add(Finding("completeness", "clamp", 1.0 - nominal, "capped at 1.0"))
+                    add(_finding("completeness", "clamp", 1.0 - nominal, "capped at 1.0"))
 
         # Documentation.
         text = pattern.text
         if not code and not text:
             documentation = 0.0
             if add:
-                add(Finding("documentation", "empty", 0.0, "no code and no text"))
+                add(_finding("documentation", "empty", 0.0, "no code and no text"))
         else:
             docstring = '"""' in code or "'''" in code
             comments = (
@@ -258,18 +265,18 @@ class Rubric100:
             documentation = _DOCUMENTATION[docstring][min(comments, _COMMENT_CAP)][hints][described]
             if add:
                 if docstring:
-                    add(Finding("documentation", "docstring", 0.4, "has a triple-quoted string"))
+                    add(_finding("documentation", "docstring", 0.4, "has a triple-quoted string"))
                 if comments:
                     detail = _plural(comments, "line") + " with '#'"
-                    add(Finding("documentation", "comments", min(0.2, comments / 20), detail))
+                    add(_finding("documentation", "comments", min(0.2, comments / 20), detail))
                 if hints:
                     add(
-                        Finding(
+                        _finding(
                             "documentation", "type_hints", 0.2, "matches ':\\s*\\w+|->\\s*\\w+'"
                         )
                     )
                 if described:
-                    add(Finding("documentation", "description", 0.2, f"text is {len(text)} chars"))
+                    add(_finding("documentation", "description", 0.2, f"text is {len(text)} chars"))
 
         # ONEX compliance.
         node_type = pattern.node_type
@@ -280,11 +287,11 @@ class Rubric100:
             )
             onex = 0.5 if hint else 0.3
             if add:
-                add(Finding("onex_compliance", "no_node_type", 0.3, "no node_type"))
+                add(_finding("onex_compliance", "no_node_type", 0.3, "no node_type"))
                 if hint:
                     found = next(h for h in NODE_NAME_HINTS if h in name)
                     add(
-                        Finding(
+                        _finding(
                             "onex_compliance", "name_suggests_node_type", 0.2, f"name has '{found}'"
                         )
                     )
@@ -295,16 +302,16 @@ class Rubric100:
             has_signature = signature is not None and signature in code
             onex = _ONEX[name_matches, has_signature]
             if add:
-                add(Finding("onex_compliance", "node_type", 0.7, f"node_type {node_type!r}"))
+                add(_finding("onex_compliance", "node_type", 0.7, f"node_type {node_type!r}"))
                 if name_matches:
                     add(
-                        Finding(
+                        _finding(
                             "onex_compliance", "name_matches_node_type", 0.15, f"name has {kind!r}"
                         )
                     )
                 if has_signature and signature is not None:
                     rule = "signature:" + signature.rsplit(" ", 1)[1]
-                    add(Finding("onex_compliance", rule, 0.15, f"has '{signature}'"))
+                    add(_finding("onex_compliance", rule, 0.15, f"has '{signature}'"))
 
         # Metadata richness.
         use_cases = len(pattern.use_cases)
@@ -316,16 +323,16 @@ class Rubric100:
             if use_cases:
                 effect = min(0.4, use_cases / 3 * 0.4)
                 add(
-                    Finding(
+                    _finding(
                         "metadata_richness", "use_cases", effect, _plural(use_cases, "use case")
                     )
                 )
             if examples:
                 effect = min(0.3, examples / 2 * 0.3)
-                add(Finding("metadata_richness", "examples", effect, _plural(examples, "example")))
+                add(_finding("metadata_richness", "examples", effect, _plural(examples, "example")))
             if rich:
                 add(
-                    Finding(
+                    _finding(
                         "metadata_richness", "metadata_keys", 0.3, f"{len(metadata)} metadata keys"
                     )
                 )
@@ -335,7 +342,7 @@ class Rubric100:
         if not code:
             complexity = 0.4
             if add:
-                add(Finding("complexity", "empty_code", 0.4, "no code"))
+                add(_finding("complexity", "empty_code", 0.4, "no code"))
         elif not declared or not isinstance(declared, str):
             complexity = 0.4
             if add:
@@ -344,7 +351,7 @@ class Rubric100:
                     if not declared
                     else (f"declared complexity is {type(declared).__name__}, not str")
                 )
-                add(Finding("complexity", "undeclared", 0.4, what))
+                add(_finding("complexity", "undeclared", 0.4, what))
         else:
             level = declared.lower()
             if not explain:
@@ -357,7 +364,7 @@ class Rubric100:
                 if add:
                     rule = "declared_matches" if matches else "declared_mismatch"
                     detail = f"declared {declared!r}, measured {actual} ({count} branch keywords)"
-                    add(Finding("complexity", rule, complexity, detail))
+                    add(_finding("complexity", rule, complexity, detail))
 
         return DimensionScores(completeness, documentation, onex, richness, complexity)
 
