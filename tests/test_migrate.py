@@ -1,0 +1,462 @@
+"""The migrations runner against real PostgreSQL: fresh, legacy, concurrent, down/up, edited."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+import pytest
+
+import pattern_quality
+from pattern_quality import _migration_files
+from pattern_quality import migrate as migrate_module_function
+from pattern_quality._migrations import ADVISORY_LOCK_KEY
+from pattern_quality.errors import ConfigurationError, DatabaseUnavailableError, MigrationError
+from pattern_quality.migrate import (
+    amigrate,
+    amigration_status,
+    arollback,
+    migrate,
+    migration_status,
+    rollback,
+    verify,
+)
+from tests.legacy_schema import (
+    apply_legacy,
+    constraints,
+    duplicate_rows,
+    fetch_rows,
+    index_defs,
+    insert_rows,
+    recorded,
+    table_exists,
+)
+
+SHIPPED = _migration_files.load_migrations()
+VERSIONS = [m.version for m in SHIPPED]
+LATEST = VERSIONS[-1]
+CORE = [12, 13, 14]
+
+
+def _copy_migrations(tmp_path: Path) -> Path:
+    target = tmp_path / "migrations"
+    shutil.copytree(Path(str(_migration_files.default_migrations_dir())), target)
+    return target
+
+
+# --- the shipped files ------------------------------------------------------------
+
+
+def test_shipped_migrations_start_with_012_to_014_and_each_has_a_down_file() -> None:
+    assert VERSIONS[:3] == CORE
+    assert [m.filename for m in SHIPPED[:3]] == [
+        "012_create_pattern_quality_metrics.sql",
+        "013_remove_pattern_quality_fk.sql",
+        "014_add_pattern_quality_unique_constraint.sql",
+    ]
+    assert all(m.down_sql for m in SHIPPED)
+    assert sorted(set(VERSIONS)) == VERSIONS
+
+
+def test_checksum_ignores_line_endings_but_not_content() -> None:
+    text = "SELECT 1;\nSELECT 2;\n"
+    assert _migration_files.checksum(text) == _migration_files.checksum(text.replace("\n", "\r\n"))
+    assert _migration_files.checksum(text) != _migration_files.checksum(text + "-- edited\n")
+
+
+def test_load_migrations_rejects_bad_directories(tmp_path: Path) -> None:
+    with pytest.raises(MigrationError, match="does not exist"):
+        _migration_files.load_migrations(tmp_path / "nope")
+    with pytest.raises(MigrationError, match="no migration files"):
+        _migration_files.load_migrations(tmp_path)
+    (tmp_path / "001_a.sql").write_text("SELECT 1;")
+    (tmp_path / "002_b.down.sql").write_text("SELECT 1;")
+    with pytest.raises(
+        MigrationError, match=r"down-files without an up-file for version\(s\) \[2\]"
+    ):
+        _migration_files.load_migrations(tmp_path)
+    (tmp_path / "002_b.down.sql").unlink()
+    (tmp_path / "001_other.sql").write_text("SELECT 1;")
+    with pytest.raises(MigrationError, match="two migration files have version 1"):
+        _migration_files.load_migrations(tmp_path)
+
+
+# --- an empty database --------------------------------------------------------
+
+
+def test_empty_database_migrates_verifies_and_a_second_run_is_a_no_op(empty_dsn: str) -> None:
+    report = migrate(empty_dsn)
+    assert [s.version for s in report.steps] == VERSIONS
+    assert report.changed and not report.dry_run and not report.adopted_legacy
+    assert (report.version_before, report.version_after) == (None, LATEST)
+    assert verify(empty_dsn).ok
+    first = recorded(empty_dsn)
+    assert [(v, n) for v, n, _ in first] == [(m.version, m.name) for m in SHIPPED]
+    assert [c for _, _, c in first] == [m.checksum for m in SHIPPED]
+
+    again = migrate(empty_dsn)
+    assert again.steps == () and not again.changed
+    assert (again.version_before, again.version_after) == (LATEST, LATEST)
+    assert recorded(empty_dsn) == first
+
+
+def test_migrated_table_matches_spec(migrated_dsn: str) -> None:
+    with psycopg.connect(migrated_dsn) as conn:
+        cols = conn.execute(
+            "SELECT column_name, data_type, is_nullable, column_default"
+            " FROM information_schema.columns WHERE table_name = 'pattern_quality_metrics'"
+            " ORDER BY ordinal_position"
+        ).fetchall()
+        conn.execute(
+            "INSERT INTO pattern_quality_metrics (pattern_id, quality_score, confidence)"
+            " VALUES (gen_random_uuid(), 0.5, 0.25)"
+        )
+        defaults = conn.execute(
+            "SELECT version, metadata, created_at IS NOT NULL, updated_at IS NOT NULL,"
+            " measurement_timestamp IS NOT NULL FROM pattern_quality_metrics"
+        ).fetchone()
+        for column in ("quality_score", "confidence"):
+            for bad in (-0.01, 1.01, float("nan")):
+                with pytest.raises(psycopg.errors.CheckViolation), conn.transaction():
+                    conn.execute(
+                        "INSERT INTO pattern_quality_metrics (pattern_id, quality_score,"
+                        " confidence) VALUES (gen_random_uuid(), %s, %s)",
+                        (bad, 0.5) if column == "quality_score" else (0.5, bad),
+                    )
+    assert [(c[0], c[1], c[2]) for c in cols] == [
+        ("id", "uuid", "NO"),
+        ("pattern_id", "uuid", "NO"),
+        ("quality_score", "double precision", "NO"),
+        ("confidence", "double precision", "NO"),
+        ("measurement_timestamp", "timestamp with time zone", "NO"),
+        ("version", "text", "YES"),
+        ("metadata", "jsonb", "YES"),
+        ("created_at", "timestamp with time zone", "YES"),
+        ("updated_at", "timestamp with time zone", "YES"),
+    ]
+    assert defaults == ("1.0.0", {}, True, True, True)
+    assert constraints(migrated_dsn) == {
+        "pattern_quality_metrics_pkey": "p",
+        "pattern_quality_metrics_pattern_id_unique": "u",
+        "pattern_quality_metrics_quality_score_check": "c",
+        "pattern_quality_metrics_confidence_check": "c",
+    }
+
+
+def test_dry_run_on_an_empty_database_changes_nothing(empty_dsn: str) -> None:
+    report = migrate(empty_dsn, dry_run=True)
+    assert report.dry_run and not report.changed
+    assert [s.version for s in report.steps] == VERSIONS
+    assert (report.duplicate_rows, report.duplicate_groups) == (0, 0)
+    assert not table_exists(empty_dsn, "pattern_quality_metrics")
+    assert not table_exists(empty_dsn, "pattern_quality_schema_migrations")
+
+
+def test_target_applies_only_up_to_it_and_refuses_unknown_or_lower_targets(empty_dsn: str) -> None:
+    assert [s.version for s in migrate(empty_dsn, 13).steps] == [12, 13]
+    assert migration_status(empty_dsn).pending == tuple(VERSIONS[2:])
+    with pytest.raises(MigrationError, match=r"unknown target version 99; known versions: \[12"):
+        migrate(empty_dsn, 99)
+    assert [s.version for s in migrate(empty_dsn).steps] == VERSIONS[2:]
+    with pytest.raises(MigrationError, match=r"use `pattern-quality migrate --down 12`"):
+        migrate(empty_dsn, 12)
+
+
+# --- legacy states ------------------------------------------------------------
+
+
+def test_legacy_012_with_fk_and_duplicates_is_repaired(empty_dsn: str) -> None:
+    apply_legacy(empty_dsn, upto=12)
+    rows = duplicate_rows()
+    insert_rows(empty_dsn, rows)
+    before = fetch_rows(empty_dsn)
+    legacy_indexes = index_defs(empty_dsn)
+    assert "pattern_quality_metrics_pattern_id_fkey" in constraints(empty_dsn)
+
+    preview = migrate(empty_dsn, dry_run=True)
+    assert (preview.duplicate_rows, preview.duplicate_groups) == (6, 4)
+    assert preview.adopted_legacy
+    assert fetch_rows(empty_dsn) == before  # a dry run changes nothing
+
+    report = migrate(empty_dsn)
+    assert report.adopted_legacy
+    assert [s.version for s in report.steps] == VERSIONS
+    notices = {s.version: s.notices for s in report.steps}
+    assert notices[13] == (
+        "pattern_quality 013: dropped foreign key pattern_quality_metrics_pattern_id_fkey",
+    )
+    assert notices[14] == ("pattern_quality 014: collapsed 6 duplicate row(s)",)
+
+    cons = constraints(empty_dsn)
+    assert "pattern_quality_metrics_pattern_id_fkey" not in cons
+    assert cons["pattern_quality_metrics_pattern_id_unique"] == "u"
+    after = fetch_rows(empty_dsn)
+    kept = {r["id"] for r in rows if r["keep"]}
+    assert set(after) == kept
+    assert all(after[i] == before[i] for i in kept)  # every kept row is untouched
+    # 012 recognised the legacy indexes under their own names: nothing was duplicated.
+    added = set(index_defs(empty_dsn)) - set(legacy_indexes)
+    assert added <= {"pattern_quality_metrics_pattern_id_unique"}
+    assert verify(empty_dsn).ok
+    assert [v for v, _, _ in recorded(empty_dsn)] == VERSIONS
+
+
+def test_legacy_012_to_014_applied_by_hand_is_recorded(empty_dsn: str) -> None:
+    apply_legacy(empty_dsn, upto=14)
+    rows = [r for r in duplicate_rows() if r["keep"]]
+    insert_rows(empty_dsn, rows)
+    before = fetch_rows(empty_dsn)
+    status = migration_status(empty_dsn)
+    assert status.legacy_unrecorded and status.pending == tuple(VERSIONS)
+    assert status.current_version is None
+
+    report = migrate(empty_dsn)
+    assert report.adopted_legacy and report.version_after == LATEST
+    assert [s.version for s in report.steps] == VERSIONS
+    assert dict(zip(VERSIONS, [s.notices for s in report.steps], strict=True))[14] == ()
+    assert recorded(empty_dsn) == [(m.version, m.name, m.checksum) for m in SHIPPED]
+    assert fetch_rows(empty_dsn) == before
+    assert verify(empty_dsn).ok
+    assert not migration_status(empty_dsn).legacy_unrecorded
+
+
+def test_rollback_refuses_an_unrecorded_legacy_schema(empty_dsn: str) -> None:
+    apply_legacy(empty_dsn, upto=14)
+    with pytest.raises(
+        MigrationError, match="no migration is recorded .* run `pattern-quality migrate` first"
+    ):
+        rollback(empty_dsn, 13)
+
+
+# --- concurrency --------------------------------------------------------------
+
+
+def test_two_runners_started_together_both_succeed_and_apply_once(empty_dsn: str) -> None:
+    barrier = threading.Barrier(2)
+    reports: list[object] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        barrier.wait()
+        try:
+            reports.append(migrate(empty_dsn))
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    steps = sorted(len(r.steps) for r in reports)  # type: ignore[attr-defined]
+    assert steps == [0, len(VERSIONS)]
+    assert [v for v, _, _ in recorded(empty_dsn)] == VERSIONS
+
+
+def test_a_runner_waits_for_the_advisory_lock(empty_dsn: str) -> None:
+    with psycopg.connect(empty_dsn, autocommit=True) as holder:
+        holder.execute("SELECT pg_advisory_lock(%s)", (ADVISORY_LOCK_KEY,))
+        result: list[object] = []
+        worker = threading.Thread(target=lambda: result.append(migrate(empty_dsn)))
+        worker.start()
+        deadline = time.monotonic() + 60
+        while True:  # wait until the runner is seen blocked on the advisory lock
+            row = holder.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock' AND wait_event = 'advisory'"
+            ).fetchone()
+            if row and row[0] == 1:
+                break
+            assert time.monotonic() < deadline, "the runner never waited for the lock"
+            time.sleep(0.05)
+        assert result == [] and not table_exists(empty_dsn, "pattern_quality_metrics")
+        holder.execute("SELECT pg_advisory_unlock(%s)", (ADVISORY_LOCK_KEY,))
+        worker.join()
+    assert [s.version for s in result[0].steps] == VERSIONS  # type: ignore[attr-defined]
+
+
+# --- down and up ----------------------------------------------------------------
+
+
+def test_down_below_014_and_up_again_collapses_new_duplicates(migrated_dsn: str) -> None:
+    rows = [r for r in duplicate_rows() if r["keep"]]
+    insert_rows(migrated_dsn, rows, lineage=False)
+
+    down = rollback(migrated_dsn, 13)
+    assert down.direction == "down" and down.version_after == 13
+    assert [s.version for s in down.steps] == [v for v in reversed(VERSIONS) if v > 13]
+    assert "pattern_quality_metrics_pattern_id_unique" not in constraints(migrated_dsn)
+    report = verify(migrated_dsn)
+    assert [c.name for c in report.failures] == ["unique constraint"]
+    assert report.notes == (f"pending migrations: {', '.join(f'{v:03d}' for v in VERSIONS[2:])}",)
+
+    # A plain INSERT, as a legacy writer would do, adds a newer duplicate of pattern 5.
+    newer = dict(rows[-2], id=rows[-2]["id"].__class__(int=0x5FF), quality_score=0.99)
+    newer["measurement_timestamp"] = rows[-2]["measurement_timestamp"].replace(year=2025)
+    insert_rows(migrated_dsn, [newer], lineage=False)
+    up = migrate(migrated_dsn)
+    assert [s.version for s in up.steps] == VERSIONS[2:]
+    assert up.steps[0].notices == ("pattern_quality 014: collapsed 1 duplicate row(s)",)
+    after = fetch_rows(migrated_dsn)
+    assert len(after) == len(rows)
+    assert after[newer["id"]]["quality_score"] == 0.99 and rows[-2]["id"] not in after
+    assert verify(migrated_dsn).ok
+
+
+def test_down_to_zero_drops_everything_and_up_recreates(migrated_dsn: str) -> None:
+    preview = rollback(migrated_dsn, 0, dry_run=True)
+    assert preview.dry_run and [s.version for s in preview.steps] == list(reversed(VERSIONS))
+    assert table_exists(migrated_dsn, "pattern_quality_metrics")
+    report = rollback(migrated_dsn, 0)
+    assert report.version_after is None
+    assert not table_exists(migrated_dsn, "pattern_quality_metrics")
+    assert recorded(migrated_dsn) == []
+    assert [s.version for s in migrate(migrated_dsn).steps] == VERSIONS
+    assert verify(migrated_dsn).ok
+
+
+def test_013_down_restores_the_legacy_foreign_key_not_valid(empty_dsn: str) -> None:
+    apply_legacy(empty_dsn, upto=12)
+    insert_rows(empty_dsn, [r for r in duplicate_rows() if r["keep"]])
+    migrate(empty_dsn)
+    with psycopg.connect(empty_dsn, autocommit=True) as conn:  # a pattern with no lineage node
+        conn.execute(
+            "INSERT INTO pattern_quality_metrics (pattern_id, quality_score, confidence)"
+            " VALUES (gen_random_uuid(), 0.5, 0.5)"
+        )
+    report = rollback(empty_dsn, 12)
+    assert [s.version for s in report.steps][-1] == 13
+    with psycopg.connect(empty_dsn) as conn:
+        row = conn.execute(
+            "SELECT convalidated FROM pg_constraint"
+            " WHERE conname = 'pattern_quality_metrics_pattern_id_fkey'"
+        ).fetchone()
+    assert row == (False,)
+
+
+def test_rollback_rejects_a_negative_version(migrated_dsn: str) -> None:
+    with pytest.raises(MigrationError, match="cannot roll back to version -1"):
+        rollback(migrated_dsn, -1)
+
+
+# --- edited and failing files ---------------------------------------------------
+
+
+def test_an_edited_applied_file_is_refused_with_instructions(
+    empty_dsn: str, tmp_path: Path
+) -> None:
+    source = _copy_migrations(tmp_path)
+    migrate(empty_dsn, migrations_dir=source)
+    edited = source / "013_remove_pattern_quality_fk.sql"
+    edited.write_text(edited.read_text() + "\n-- an afterthought\n")
+
+    runs: list[Callable[[], object]] = [
+        lambda: migrate(empty_dsn, migrations_dir=source),
+        lambda: rollback(empty_dsn, 12, migrations_dir=source),
+    ]
+    for run in runs:
+        with pytest.raises(MigrationError) as info:
+            run()
+        message = str(info.value)
+        assert "013_remove_pattern_quality_fk.sql was applied with checksum" in message
+        assert "restore the original file" in message
+        assert "UPDATE pattern_quality_schema_migrations SET checksum" in message
+    states = {
+        e.version: e.state for e in migration_status(empty_dsn, migrations_dir=source).entries
+    }
+    assert states[13] == "modified" and states[12] == "applied"
+    assert [v for v, _, _ in recorded(empty_dsn)] == VERSIONS  # nothing rolled back
+
+    # The fix the message offers works.
+    fix = message[message.index("UPDATE pattern_quality_schema_migrations") :]
+    with psycopg.connect(empty_dsn, autocommit=True) as conn:
+        conn.execute(fix.encode())
+    assert migrate(empty_dsn, migrations_dir=source).steps == ()
+
+
+def test_a_failing_file_is_rolled_back_and_named(empty_dsn: str, tmp_path: Path) -> None:
+    source = _copy_migrations(tmp_path)
+    (source / "099_broken.sql").write_text(
+        "CREATE TABLE half_done (x int);\nSELECT * FROM no_such_table;\n"
+    )
+    with pytest.raises(MigrationError, match=r"099_broken.sql failed and was rolled back"):
+        migrate(empty_dsn, migrations_dir=source)
+    assert not table_exists(empty_dsn, "half_done")
+    assert [v for v, _, _ in recorded(empty_dsn)] == VERSIONS  # the earlier files stayed
+    status = migration_status(empty_dsn, migrations_dir=source)
+    assert status.pending == (99,)
+
+
+def test_a_version_recorded_by_a_newer_release_is_tolerated_up_but_not_down(
+    empty_dsn: str, tmp_path: Path
+) -> None:
+    source = _copy_migrations(tmp_path)
+    (source / "099_future.sql").write_text("SELECT 1;\n")
+    (source / "099_future.down.sql").write_text("SELECT 1;\n")
+    migrate(empty_dsn, migrations_dir=source)
+    assert migrate(empty_dsn).steps == ()  # the shipped files do not know 099
+    assert migration_status(empty_dsn).entries[-1].state == "unknown"
+    with pytest.raises(MigrationError, match="cannot roll back migration 99: .* newer version"):
+        rollback(empty_dsn, 13)
+
+
+# --- connection problems ----------------------------------------------------------
+
+
+def test_unreachable_database_is_reported_masked() -> None:
+    with pytest.raises(DatabaseUnavailableError) as info:
+        migrate("postgresql://alice:s3cret-pw@127.0.0.1:1/nowhere", connect_timeout=5)
+    assert "s3cret-pw" not in str(info.value)
+    assert "postgresql://alice:***@127.0.0.1:1/nowhere" in str(info.value)
+
+
+def test_an_invalid_dsn_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="invalid database URL"):
+        migrate("host=x password=hunter2 nonsense")
+
+
+# --- async twins -----------------------------------------------------------------
+
+
+def test_async_twins_behave_like_the_sync_functions(empty_dsn: str) -> None:
+    async def scenario() -> tuple[object, ...]:
+        dry = await amigrate(empty_dsn, dry_run=True)
+        up = await amigrate(empty_dsn)
+        again = await amigrate(empty_dsn)
+        status = await amigration_status(empty_dsn)
+        down = await arollback(empty_dsn, 13)
+        return dry, up, again, status, down
+
+    dry, up, again, status, down = asyncio.run(scenario())
+    assert [s.version for s in dry.steps] == VERSIONS and dry.dry_run  # type: ignore[attr-defined]
+    assert [s.version for s in up.steps] == VERSIONS  # type: ignore[attr-defined]
+    assert up.steps[2].notices == ("pattern_quality 014: collapsed 0 duplicate row(s)",)  # type: ignore[attr-defined]
+    assert again.steps == ()  # type: ignore[attr-defined]
+    assert status.pending == () and status.current_version == LATEST  # type: ignore[attr-defined]
+    assert down.version_after == 13  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("sync", "async_"),
+    [
+        ("migrate", "amigrate"),
+        ("rollback", "arollback"),
+        ("migration_status", "amigration_status"),
+        ("verify", "averify"),
+    ],
+)
+def test_sync_and_async_twins_have_the_same_parameters(sync: str, async_: str) -> None:
+    s, a = getattr(pattern_quality, sync), getattr(pattern_quality, async_)
+    assert inspect.signature(s) == inspect.signature(a)
+    assert inspect.iscoroutinefunction(a) and not inspect.iscoroutinefunction(s)
+
+
+def test_the_package_exports_migrate() -> None:
+    assert migrate_module_function is migrate
