@@ -1,0 +1,194 @@
+"""I/O-free core of the manifest-injection filter, shared by the sync and async filters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final, Literal
+
+import attrs
+
+from .errors import PatternValidationError
+from .models import Pattern, QualityScore, StoredQuality, check_unit_interval
+from .scoring import PatternQualityScorer
+from .storage._sql import canonical_pattern_id
+
+__all__ = ["DEFAULT_TIMEOUT", "FilterPlan", "FilterResult", "OnInvalid", "decide", "plan"]
+
+#: Default budget, in seconds, for the store lookup before falling back to
+#: in-process scores. Manifest generation must never wait longer than this.
+DEFAULT_TIMEOUT: Final = 0.25
+
+OnInvalid = Literal["keep", "drop"]
+
+
+@attrs.frozen
+class FilterResult:
+    """What :meth:`QualityFilter.filter` returns.
+
+    Attributes:
+        patterns: The patterns whose composite is >= ``threshold``, in input order
+            (plus invalid ones when ``on_invalid="keep"``).
+        total: Number of patterns given.
+        passed: ``len(patterns)``.
+        threshold: The ``min_quality`` used.
+        from_store: Scores taken from the store.
+        computed: Scores computed in-process now.
+        invalid: Patterns that could not be scored (kept or dropped by policy).
+        written_back: Scores queued for the batched write-back.
+        fallback: ``True`` when the store failed or timed out and every score was
+            computed in-process.
+        reason: Why the fallback happened, else ``None``.
+        scores: The composite used for each passed, valid pattern, by position in
+            ``patterns`` (``None`` for invalid patterns kept by policy).
+    """
+
+    patterns: tuple[Mapping[str, Any], ...]
+    total: int
+    passed: int
+    threshold: float
+    from_store: int
+    computed: int
+    invalid: int
+    written_back: int
+    fallback: bool = False
+    reason: str | None = None
+    scores: tuple[float | None, ...] = ()
+
+
+@attrs.frozen
+class FilterPlan:
+    """The patterns of one call, with the ids to look up in one round trip."""
+
+    patterns: Sequence[Any]
+    ids: tuple[str | None, ...]
+
+    @property
+    def lookup_ids(self) -> list[str]:
+        """Distinct canonical ids to fetch from the store."""
+        return sorted({i for i in self.ids if i is not None})
+
+
+def check_threshold(min_quality: object) -> float:
+    """Validate ``min_quality``.
+
+    Args:
+        min_quality: The threshold.
+
+    Returns:
+        It as a float in [0, 1].
+
+    Raises:
+        PatternValidationError: Not a finite real number in [0, 1].
+    """
+    return check_unit_interval("min_quality", min_quality)
+
+
+def check_on_invalid(on_invalid: str) -> OnInvalid:
+    """Validate the ``on_invalid`` policy.
+
+    Args:
+        on_invalid: ``"keep"`` or ``"drop"``.
+
+    Returns:
+        The policy.
+
+    Raises:
+        ValueError: Any other value.
+    """
+    if on_invalid == "keep":
+        return "keep"
+    if on_invalid == "drop":
+        return "drop"
+    raise ValueError(f"on_invalid: expected 'keep' or 'drop', got {on_invalid!r}")
+
+
+def _id_of(pattern: object) -> str | None:
+    if isinstance(pattern, Pattern):
+        raw: object = pattern.pattern_id
+    elif isinstance(pattern, Mapping):
+        raw = pattern.get("pattern_id")
+    else:
+        return None
+    if raw is None:
+        return None
+    try:
+        return canonical_pattern_id(raw)
+    except PatternValidationError:
+        return None
+
+
+def plan(patterns: Iterable[Any]) -> FilterPlan:
+    """Materialise the input and find the ids to look up.
+
+    Args:
+        patterns: Pattern mappings (or :class:`Pattern` objects) as retrieved.
+
+    Returns:
+        The plan.
+    """
+    items = patterns if isinstance(patterns, Sequence) else list(patterns)
+    return FilterPlan(patterns=items, ids=tuple(_id_of(p) for p in items))
+
+
+def decide(
+    the_plan: FilterPlan,
+    stored: Mapping[str, StoredQuality] | None,
+    scorer: PatternQualityScorer,
+    min_quality: float,
+    on_invalid: OnInvalid,
+    *,
+    reason: str | None = None,
+) -> tuple[FilterResult, list[QualityScore]]:
+    """Score what the store did not know and keep what passes, in input order.
+
+    Args:
+        the_plan: From :func:`plan`.
+        stored: Rows from one ``get_many``; ``None`` when the store failed.
+        scorer: Scores the patterns with no stored row.
+        min_quality: Threshold (validated).
+        on_invalid: Policy for patterns that cannot be scored.
+        reason: Why ``stored`` is ``None``, for the result.
+
+    Returns:
+        The result and the new scores worth writing back (those with a valid id).
+    """
+    known = stored or {}
+    kept: list[Mapping[str, Any]] = []
+    kept_scores: list[float | None] = []
+    to_write: dict[str, QualityScore] = {}
+    from_store = computed = invalid = 0
+    for pattern, pid in zip(the_plan.patterns, the_plan.ids, strict=True):
+        row = known.get(pid) if pid is not None else None
+        if row is not None:
+            from_store += 1
+            composite = row.composite_score
+        else:
+            try:
+                score = scorer.score_pattern(pattern)
+            except PatternValidationError:
+                invalid += 1
+                if on_invalid == "keep":
+                    kept.append(pattern)
+                    kept_scores.append(None)
+                continue
+            computed += 1
+            composite = score.composite_score
+            if pid is not None and stored is not None:
+                to_write[pid] = attrs.evolve(score, pattern_id=pid)
+        if composite >= min_quality:
+            kept.append(pattern)
+            kept_scores.append(composite)
+    result = FilterResult(
+        patterns=tuple(kept),
+        total=len(the_plan.patterns),
+        passed=len(kept),
+        threshold=min_quality,
+        from_store=from_store,
+        computed=computed,
+        invalid=invalid,
+        written_back=len(to_write),
+        fallback=stored is None,
+        reason=reason,
+        scores=tuple(kept_scores),
+    )
+    return result, list(to_write.values())

@@ -1,0 +1,117 @@
+"""The embedded default: a project-local PostgreSQL (pgserver) and a local-mode Qdrant.
+
+Used by the command line when no database URL is configured, so that the whole
+product runs with zero servers to install. Data lives in a project-local
+directory (default ``.pattern_quality/``) and is kept between runs.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from .errors import ConfigurationError
+
+__all__ = [
+    "DATA_DIR_ENV",
+    "DEFAULT_DATA_DIR",
+    "EmbeddedServices",
+    "resolve_data_dir",
+    "start_embedded",
+]
+
+#: Environment variable naming the data directory of the embedded services.
+DATA_DIR_ENV: Final = "PATTERN_QUALITY_DATA_DIR"
+#: Default data directory, relative to the current working directory.
+DEFAULT_DATA_DIR: Final = ".pattern_quality"
+
+_HOW_TO_USE_A_SERVER = (
+    "point at a real server instead with --database-url URL or the "
+    "PATTERN_QUALITY_DATABASE_URL / DATABASE_URL environment variable"
+)
+
+
+@attrs.frozen
+class EmbeddedServices:
+    """A running embedded PostgreSQL and the path of the local Qdrant beside it.
+
+    Attributes:
+        data_dir: The directory holding both.
+        database_url: URL of the embedded PostgreSQL (Unix socket, no password).
+        qdrant_path: Directory for ``QdrantClient(path=...)``.
+    """
+
+    data_dir: Path
+    database_url: str
+    qdrant_path: Path
+    _server: Any = attrs.field(repr=False, alias="server")
+
+    def stop(self) -> None:
+        """Stop the embedded PostgreSQL if this process started it (data is kept)."""
+        self._server.cleanup()
+
+
+def resolve_data_dir(
+    explicit: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
+) -> Path:
+    """Return the data directory of the embedded services.
+
+    Args:
+        explicit: A directory given by the caller (``--data-dir``); wins when set.
+        environ: The environment to read (defaults to ``os.environ``).
+
+    Returns:
+        ``explicit``, else ``$PATTERN_QUALITY_DATA_DIR``, else ``./.pattern_quality``,
+        as an absolute path.
+    """
+    env = os.environ if environ is None else environ
+    chosen = explicit or env.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR
+    return Path(chosen).expanduser().resolve()
+
+
+def start_embedded(data_dir: str | os.PathLike[str] | None = None) -> EmbeddedServices:
+    """Start (or attach to) the embedded PostgreSQL in ``data_dir``.
+
+    The server's data is kept in ``data_dir/postgres`` between runs; the server
+    stops when the last process using it exits.
+
+    Args:
+        data_dir: The data directory (see :func:`resolve_data_dir`).
+
+    Returns:
+        The running services.
+
+    Raises:
+        ConfigurationError: The ``embedded`` extra (pgserver) is not installed, or
+            the server could not start; the message says why and how to point at a
+            real server instead.
+    """
+    root = resolve_data_dir(data_dir)
+    try:
+        import pgserver
+    except ImportError as exc:
+        raise ConfigurationError(
+            "no database URL is configured and the embedded PostgreSQL is not installed "
+            f"(pip install 'pattern-quality[embedded]'); or {_HOW_TO_USE_A_SERVER}"
+        ) from exc
+    try:
+        pg_dir = root / "postgres"
+        pg_dir.mkdir(parents=True, exist_ok=True)
+        with warnings.catch_warnings():
+            # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers); harmless.
+            warnings.simplefilter("ignore", UserWarning)
+            server = pgserver.get_server(pg_dir, cleanup_mode="stop")  # type: ignore[attr-defined]
+        url = server.get_uri()
+    except Exception as exc:  # pgserver raises plain exceptions of several kinds
+        raise ConfigurationError(
+            f"could not start the embedded PostgreSQL in {root} ({type(exc).__name__}: "
+            f"{exc}); {_HOW_TO_USE_A_SERVER}"
+        ) from exc
+    return EmbeddedServices(
+        data_dir=root, database_url=url, qdrant_path=root / "qdrant", server=server
+    )

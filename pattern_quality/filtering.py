@@ -1,0 +1,289 @@
+"""Manifest-injection filter: keep the patterns whose stored quality passes a threshold.
+
+One ``get_many`` round trip per list; patterns with no stored score are scored
+in-process and written back in one batched upsert off the caller's path. The
+filter never breaks manifest generation: when the store fails or is slower than
+``timeout`` it falls back to in-process scores, logs one warning and says so in
+the result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from types import TracebackType
+from typing import Any, Self
+
+from ._config import mask_dsn
+from ._filter_core import (
+    DEFAULT_TIMEOUT,
+    FilterResult,
+    OnInvalid,
+    check_on_invalid,
+    check_threshold,
+    decide,
+    plan,
+)
+from .models import QualityScore, StoredQuality
+from .scoring import PatternQualityScorer
+from .storage.base import AsyncQualityStore, QualityStore
+
+__all__ = ["DEFAULT_TIMEOUT", "AsyncQualityFilter", "FilterResult", "QualityFilter"]
+
+logger = logging.getLogger("pattern_quality.filtering")
+
+#: How long a write-back may take in the background before it is abandoned.
+WRITE_BACK_TIMEOUT = 30.0
+
+
+def _check_timeout(timeout: float) -> float:
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
+        raise ValueError(f"timeout: expected a positive number of seconds, got {timeout!r}")
+    return float(timeout)
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError | FutureTimeout | asyncio.TimeoutError):
+        return "store lookup timed out"
+    return f"store lookup failed: {type(exc).__name__}: {mask_dsn(str(exc))}"
+
+
+class QualityFilter:
+    """Filters retrieved patterns by stored quality (synchronous stores).
+
+    Example:
+        >>> from pattern_quality import InMemoryQualityStore, QualityFilter
+        >>> with QualityFilter(InMemoryQualityStore()) as quality:
+        ...     result = quality.filter([{"code": "import os"}], min_quality=0.0)
+        >>> result.passed
+        1
+    """
+
+    def __init__(
+        self,
+        store: QualityStore,
+        scorer: PatternQualityScorer | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        write_back: bool = True,
+        on_invalid: OnInvalid = "keep",
+    ) -> None:
+        """Create a filter.
+
+        Args:
+            store: Where stored scores are read and new ones written back.
+            scorer: Scores patterns the store does not know (default: a new
+                :class:`PatternQualityScorer` with ``explain=False``).
+            timeout: Seconds the lookup may take before falling back (default 0.25).
+            write_back: Write scores computed now back to the store, in one batch,
+                in the background.
+            on_invalid: ``"keep"`` patterns that cannot be scored (the default: an
+                unscorable pattern is not evidence of low quality) or ``"drop"`` them.
+
+        Raises:
+            ValueError: ``timeout`` is not positive or ``on_invalid`` is unknown.
+        """
+        self._store = store
+        self._scorer = scorer if scorer is not None else PatternQualityScorer(explain=False)
+        self._timeout = _check_timeout(timeout)
+        self._write_back = write_back
+        self._on_invalid = check_on_invalid(on_invalid)
+        # Reads run on workers so a hung store cannot hold the caller past the timeout.
+        self._readers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="pq-filter-read")
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pq-filter-write")
+        self._pending: set[Future[int]] = set()
+        self._lock = threading.Lock()
+
+    def filter(self, patterns: Iterable[Any], min_quality: float = 0.7) -> FilterResult:
+        """Return the patterns whose composite is >= ``min_quality``, in input order.
+
+        Args:
+            patterns: Pattern mappings as retrieved from Qdrant (or ``Pattern`` objects).
+            min_quality: Threshold in [0, 1] (inclusive).
+
+        Returns:
+            The kept patterns and statistics. Never raises for store failures or
+            invalid patterns.
+
+        Raises:
+            PatternValidationError: ``min_quality`` is not a number in [0, 1].
+        """
+        threshold = check_threshold(min_quality)
+        the_plan = plan(patterns)
+        stored: dict[str, StoredQuality] | None = {}
+        reason = None
+        ids = the_plan.lookup_ids
+        if ids:
+            future = self._readers.submit(self._store.get_many, ids)
+            try:
+                stored = future.result(timeout=self._timeout)
+            except Exception as exc:  # any store failure must not break the caller
+                stored, reason = None, _describe(exc)
+                logger.warning("quality filter fell back to in-process scores: %s", reason)
+        result, to_write = decide(
+            the_plan, stored, self._scorer, threshold, self._on_invalid, reason=reason
+        )
+        if to_write and self._write_back:
+            self._submit_write(to_write)
+        return result
+
+    def _submit_write(self, scores: list[QualityScore]) -> None:
+        future = self._writer.submit(self._store.upsert, scores)
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(self._write_done)
+
+    def _write_done(self, future: Future[int]) -> None:
+        with self._lock:
+            self._pending.discard(future)
+        exc = future.exception()
+        if exc is not None:
+            logger.warning(
+                "quality filter write-back failed: %s: %s", type(exc).__name__, mask_dsn(str(exc))
+            )
+
+    def flush(self, timeout: float | None = None) -> None:
+        """Wait until queued write-backs have finished (or failed and been logged).
+
+        Args:
+            timeout: Seconds to wait at most (default: until done).
+
+        Raises:
+            TimeoutError: They did not finish in time.
+        """
+        with self._lock:
+            pending = list(self._pending)
+        for future in pending:
+            try:
+                future.exception(timeout=timeout)
+            except FutureTimeout as exc:
+                raise TimeoutError("quality filter write-back still running") from exc
+
+    def close(self) -> None:
+        """Wait for queued write-backs and stop the worker threads (the store stays open)."""
+        self.flush(WRITE_BACK_TIMEOUT)
+        self._readers.shutdown(wait=False, cancel_futures=True)
+        self._writer.shutdown(wait=True)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncQualityFilter:
+    """The asynchronous twin of :class:`QualityFilter`, over an :class:`AsyncQualityStore`."""
+
+    def __init__(
+        self,
+        store: AsyncQualityStore,
+        scorer: PatternQualityScorer | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        write_back: bool = True,
+        on_invalid: OnInvalid = "keep",
+    ) -> None:
+        """Create a filter; the arguments are those of :class:`QualityFilter`.
+
+        Args:
+            store: Where stored scores are read and new ones written back.
+            scorer: Scores patterns the store does not know.
+            timeout: Seconds the lookup may take before falling back (default 0.25).
+            write_back: Write new scores back in one batch, as a background task.
+            on_invalid: ``"keep"`` or ``"drop"`` patterns that cannot be scored.
+
+        Raises:
+            ValueError: ``timeout`` is not positive or ``on_invalid`` is unknown.
+        """
+        self._store = store
+        self._scorer = scorer if scorer is not None else PatternQualityScorer(explain=False)
+        self._timeout = _check_timeout(timeout)
+        self._write_back = write_back
+        self._on_invalid = check_on_invalid(on_invalid)
+        self._pending: set[asyncio.Task[int]] = set()
+
+    async def filter(self, patterns: Iterable[Any], min_quality: float = 0.7) -> FilterResult:
+        """Return the patterns whose composite is >= ``min_quality``, in input order.
+
+        Args:
+            patterns: Pattern mappings as retrieved from Qdrant (or ``Pattern`` objects).
+            min_quality: Threshold in [0, 1] (inclusive).
+
+        Returns:
+            The kept patterns and statistics. Never raises for store failures or
+            invalid patterns.
+
+        Raises:
+            PatternValidationError: ``min_quality`` is not a number in [0, 1].
+        """
+        threshold = check_threshold(min_quality)
+        the_plan = plan(patterns)
+        stored: dict[str, StoredQuality] | None = {}
+        reason = None
+        ids = the_plan.lookup_ids
+        if ids:
+            try:
+                stored = await asyncio.wait_for(self._store.get_many(ids), self._timeout)
+            except Exception as exc:  # any store failure must not break the caller
+                stored, reason = None, _describe(exc)
+                logger.warning("quality filter fell back to in-process scores: %s", reason)
+        result, to_write = decide(
+            the_plan, stored, self._scorer, threshold, self._on_invalid, reason=reason
+        )
+        if to_write and self._write_back:
+            task = asyncio.create_task(
+                asyncio.wait_for(self._store.upsert(to_write), WRITE_BACK_TIMEOUT)
+            )
+            self._pending.add(task)
+            task.add_done_callback(self._write_done)
+        return result
+
+    def _write_done(self, task: asyncio.Task[int]) -> None:
+        self._pending.discard(task)
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is not None:
+            logger.warning(
+                "quality filter write-back failed: %s: %s", type(exc).__name__, mask_dsn(str(exc))
+            )
+
+    async def flush(self, timeout: float | None = None) -> None:
+        """Wait until queued write-backs have finished (or failed and been logged).
+
+        Args:
+            timeout: Seconds to wait at most (default: until done).
+
+        Raises:
+            TimeoutError: They did not finish in time.
+        """
+        pending = list(self._pending)
+        if pending:
+            _, not_done = await asyncio.wait(pending, timeout=timeout)
+            if not_done:
+                raise TimeoutError("quality filter write-back still running")
+
+    async def close(self) -> None:
+        """Wait for queued write-backs (the store stays open)."""
+        await self.flush(WRITE_BACK_TIMEOUT)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
