@@ -190,6 +190,16 @@ class Generator:
             indent = "    " if rng.random() < 0.3 and not indent else ""
         for _ in range(rng.randint(1, 4)):
             lines.append(rng.choice(BODY_LINES[:-1]).format(v=var, d=domain))
+        extra = rng.random()
+        if extra < 0.12:  # swallowed errors: "pass" that is not a stub
+            lines += ["try:", "    self.cache.evict(contract.key)", "except KeyError:", "    pass"]
+        elif extra < 0.2:  # "pass" inside a word
+            lines.append("password = self.secrets.get('db_password')")
+        elif extra < 0.28:  # "..." in a type, and NotImplemented as a value
+            lines.append("handler: Callable[..., Any] = self.handlers.get(contract.kind)")
+        elif extra < 0.32:
+            lines.append("if handler is NotImplemented:")
+            lines.append("    return None")
         lines.append(f"return {var}")
         return lines
 
@@ -225,11 +235,11 @@ class Generator:
         if documented and rng.random() < 0.7:
             lines.append(f'        """Run the {node_type} step."""')
         stub = rng.random()
-        if stub < 0.06:
+        if stub < 0.09:
             lines.append("        pass")
-        elif stub < 0.10:
+        elif stub < 0.15:
             lines.append("        raise NotImplementedError")
-        elif stub < 0.13:
+        elif stub < 0.20:
             lines.append("        # TODO: implement")
             lines.append("        ...")
         else:
