@@ -34,9 +34,12 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
+BENCHES := $(basename $(notdir $(wildcard tests/benchmarks/bench_*.py)))
+
+# Each benchmark runs as a module from the repository root: python -m tests.benchmarks.NAME
 bench: $(STAMP)
-	@for f in tests/benchmarks/bench_*.py; do \
-		echo "== $$f"; $(BIN)/python $$f || exit 1; \
+	@set -e; for b in $(BENCHES); do \
+		echo "== tests.benchmarks.$$b"; $(BIN)/python -m tests.benchmarks.$$b; \
 	done
 
 clean:
