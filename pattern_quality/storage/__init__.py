@@ -1,7 +1,29 @@
-"""Storage of one current quality score per pattern."""
+"""Storage of one current quality score per pattern.
+
+Interface: :class:`QualityStore` / :class:`AsyncQualityStore`. Implementations:
+:class:`PostgresQualityStore` / :class:`AsyncPostgresQualityStore` (psycopg 3 and
+psycopg_pool) and the in-memory fakes :class:`InMemoryQualityStore` /
+:class:`AsyncInMemoryQualityStore`, all with the same semantics (docs/storage.md).
+"""
 
 from __future__ import annotations
 
+from ._sql import DEFAULT_TABLE, MAX_STORED_FINDINGS, canonical_pattern_id
 from .base import AsyncQualityStore, QualityStore
+from .memory import AsyncInMemoryQualityStore, InMemoryQualityStore
+from .postgres import PostgresQualityStore
+from .postgres_async import AsyncPostgresQualityStore
+from .registry import close_pools
 
-__all__ = ["AsyncQualityStore", "QualityStore"]
+__all__ = [
+    "DEFAULT_TABLE",
+    "MAX_STORED_FINDINGS",
+    "AsyncInMemoryQualityStore",
+    "AsyncPostgresQualityStore",
+    "AsyncQualityStore",
+    "InMemoryQualityStore",
+    "PostgresQualityStore",
+    "QualityStore",
+    "canonical_pattern_id",
+    "close_pools",
+]

@@ -1,0 +1,354 @@
+"""PostgresQualityStore: the pooled, upserting PostgreSQL store (sync).
+
+A thin executor over :mod:`._sql`: it builds the statements there, runs them
+under ``with pool.connection()`` (one transaction per call) and maps rows back.
+:mod:`.postgres_async` is its line-for-line async twin.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from types import TracebackType
+from typing import Any, Self
+
+import psycopg
+from psycopg.rows import tuple_row
+from psycopg_pool import ConnectionPool
+
+from .._config import resolve_database_url
+from .._pg import connect, connect_options, describe_target, translate_error
+from ..errors import StoreError
+from ..models import QualityScore, StoredQuality
+from . import _sql
+
+__all__ = ["PostgresQualityStore"]
+
+
+def write_rows(cur: psycopg.Cursor[Any], t: _sql.TableRef, rows: list[_sql.UpsertRow]) -> int:
+    """Upsert prepared rows inside the caller's transaction.
+
+    Args:
+        cur: A cursor of a connection in a transaction.
+        t: The target table.
+        rows: Output of :func:`._sql.prepare_upsert` (distinct ids, sorted).
+
+    Returns:
+        Rows inserted or updated.
+    """
+    if len(rows) < _sql.COPY_MIN_ROWS:
+        cur.executemany(_sql.upsert_values_sql(t), rows)
+        return max(cur.rowcount, 0)
+    written = 0
+    cur.execute(_sql.create_stage_sql())
+    merge = _sql.upsert_from_stage_sql(t)
+    for i, chunk in enumerate(_sql.chunks(rows)):
+        if i:
+            cur.execute(_sql.truncate_stage_sql())
+        with cur.copy(_sql.copy_stage_sql()) as copy:
+            for row in chunk:
+                copy.write_row(row)
+        cur.execute(merge)
+        written += max(cur.rowcount, 0)
+    return written
+
+
+class PostgresQualityStore:
+    """A :class:`~pattern_quality.storage.base.QualityStore` on PostgreSQL.
+
+    The constructor does no I/O. The first operation (or :meth:`open`, or
+    ``with``) checks with one catalog query that the table and its unique
+    constraint on ``pattern_id`` exist and opens the pool.
+
+    Example:
+        >>> with PostgresQualityStore("postgresql://app@db/quality") as store:  # doctest: +SKIP
+        ...     store.upsert(scores)
+    """
+
+    def __init__(
+        self,
+        dsn: str | None = None,
+        *,
+        min_size: int = 1,
+        max_size: int = 4,
+        timeout: float = 30.0,
+        table: str = _sql.DEFAULT_TABLE,
+        schema: str | None = None,
+    ) -> None:
+        """Create a store with its own connection pool.
+
+        Args:
+            dsn: Connection string or URL; defaults to ``PATTERN_QUALITY_DATABASE_URL``,
+                then ``DATABASE_URL``.
+            min_size: Connections the pool keeps open.
+            max_size: Most connections the pool opens.
+            timeout: Seconds to wait for a pool connection (and, unless the DSN
+                sets ``connect_timeout``, to connect).
+            table: Table name (quoted as an identifier, never interpolated).
+            schema: Schema of the table; ``None`` follows the ``search_path``.
+
+        Raises:
+            ConfigurationError: No DSN given or configured, or it does not parse.
+            ValueError: An empty table or schema name, or bad pool sizes.
+        """
+        dsn = resolve_database_url(dsn)
+        connect_timeout = max(1, round(timeout))
+        pool = ConnectionPool(
+            dsn,
+            kwargs=connect_options(dsn, connect_timeout),
+            min_size=min_size,
+            max_size=max_size,
+            timeout=timeout,
+            open=False,
+            name="pattern_quality",
+        )
+        self._setup(pool, dsn, owns_pool=True, table=table, schema=schema)
+        self._connect_timeout = connect_timeout
+
+    @classmethod
+    def from_pool(
+        cls,
+        pool: ConnectionPool[Any],
+        *,
+        table: str = _sql.DEFAULT_TABLE,
+        schema: str | None = None,
+    ) -> Self:
+        """Create a store over an existing pool, which the store will not close.
+
+        Args:
+            pool: An open :class:`psycopg_pool.ConnectionPool` (default row factory).
+            table: Table name.
+            schema: Schema of the table, or ``None``.
+
+        Returns:
+            The store (not yet checked; see :meth:`open`).
+
+        Raises:
+            ValueError: An empty table or schema name.
+        """
+        self = cls.__new__(cls)
+        dsn = pool.conninfo if isinstance(pool.conninfo, str) else ""
+        self._setup(pool, dsn, owns_pool=False, table=table, schema=schema)
+        return self
+
+    def _setup(
+        self,
+        pool: ConnectionPool[Any],
+        dsn: str,
+        *,
+        owns_pool: bool,
+        table: str,
+        schema: str | None,
+    ) -> None:
+        self._t = _sql.TableRef.of(table, schema)
+        self._pool = pool
+        self._dsn = dsn
+        self._owns_pool = owns_pool
+        self._lock = threading.Lock()
+        self._opened = False
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._t.display} at {describe_target(self._dsn)}>"
+
+    def open(self) -> None:
+        """Check the schema and open the pool (done by the first operation anyway).
+
+        Raises:
+            DatabaseUnavailableError: The database cannot be reached.
+            SchemaNotReadyError: The table, a column or the unique constraint on
+                ``pattern_id`` is missing; run ``pattern-quality migrate``.
+            StoreError: The store is closed.
+        """
+        with self._lock:
+            if self._closed:
+                raise StoreError(f"{self!r} is closed")
+            if self._opened:
+                return
+            action = f"check table {self._t.display}"
+            params = (self._t.regclass_text,)
+            if self._owns_pool:
+                # A direct connection fails fast with the server's reason; a pool would
+                # only time out.
+                timeout = self._connect_timeout
+                with connect(self._dsn, action=action, connect_timeout=timeout) as conn:
+                    row = _checked(conn, params, self._dsn, action)
+                self._pool.open(wait=False)
+            else:
+                try:
+                    with self._pool.connection() as pconn:
+                        row = _checked(pconn, params, self._dsn, action)
+                except psycopg.Error as exc:
+                    raise translate_error(exc, self._dsn, action) from exc
+            _sql.check_schema_row(self._t, row, describe_target(self._dsn))
+            self._opened = True
+
+    @contextmanager
+    def _conn(self, action: str) -> Iterator[psycopg.Connection[Any]]:
+        if not self._opened or self._closed:
+            self.open()
+        try:
+            # An explicit transaction: atomic even over a pool of autocommit connections.
+            with self._pool.connection() as conn, conn.transaction():
+                yield conn
+        except psycopg.Error as exc:
+            raise translate_error(exc, self._dsn, action) from exc
+
+    def upsert(self, scores: QualityScore | Iterable[QualityScore]) -> int:
+        """Write scores in one transaction; the latest measurement per pattern wins.
+
+        Args:
+            scores: One score or an iterable of them.
+
+        Returns:
+            Rows inserted or updated (a stale score counts 0; duplicates in the
+            call count once).
+
+        Raises:
+            PatternValidationError: An item is invalid; nothing is written.
+            DatabaseUnavailableError: The database cannot be reached; nothing is written.
+            SchemaNotReadyError: The schema is missing; run ``pattern-quality migrate``.
+            StoreError: The write failed (nothing is written) or the store is closed.
+        """
+        rows = _sql.prepare_upsert(scores)
+        if not rows:
+            return 0
+        with self._conn(f"upsert {len(rows)} score(s)") as conn, _cursor(conn) as cur:
+            return write_rows(cur, self._t, rows)
+
+    def get(self, pattern_id: str) -> StoredQuality | None:
+        """Return the stored row of one pattern.
+
+        Args:
+            pattern_id: A UUID in any accepted spelling.
+
+        Returns:
+            The row, or ``None``.
+
+        Raises:
+            PatternValidationError: ``pattern_id`` is not a UUID.
+            StoreError: The read failed (see :meth:`upsert` for the subclasses).
+        """
+        pid = _sql.canonical_pattern_id(pattern_id)
+        with self._conn("read a score") as conn, _cursor(conn) as cur:
+            row = cur.execute(_sql.select_one_sql(self._t), (pid,)).fetchone()
+        return None if row is None else _sql.stored_from_row(row)
+
+    def get_many(self, pattern_ids: Iterable[str]) -> dict[str, StoredQuality]:
+        """Return the stored rows of several patterns in one round trip.
+
+        Args:
+            pattern_ids: UUIDs in any accepted spelling.
+
+        Returns:
+            Rows keyed by canonical id; missing ids are absent.
+
+        Raises:
+            PatternValidationError: An id is not a UUID.
+            StoreError: The read failed.
+        """
+        ids = _sql.canonical_pattern_ids(pattern_ids)
+        if not ids:
+            return {}
+        with self._conn(f"read {len(ids)} score(s)") as conn, _cursor(conn) as cur:
+            rows = cur.execute(_sql.select_many_sql(self._t), (ids,)).fetchall()
+        stored = (_sql.stored_from_row(r) for r in rows)
+        return {s.pattern_id: s for s in stored if s.pattern_id is not None}
+
+    def count(self) -> int:
+        """Return the number of stored rows.
+
+        Returns:
+            The count.
+
+        Raises:
+            StoreError: The read failed.
+        """
+        with self._conn("count scores") as conn, _cursor(conn) as cur:
+            row = cur.execute(_sql.count_sql(self._t)).fetchone()
+        return int(row[0]) if row else 0
+
+    def iter_all(self, batch_size: int = _sql.DEFAULT_BATCH_SIZE) -> Iterator[StoredQuality]:
+        """Yield every row in ``pattern_id`` order through a server-side cursor.
+
+        Holds one pool connection (in one read transaction: a consistent snapshot)
+        until the iterator is exhausted or closed.
+
+        Args:
+            batch_size: Rows fetched per round trip.
+
+        Returns:
+            An iterator of rows.
+
+        Raises:
+            ValueError: ``batch_size`` < 1 (when iteration starts).
+            StoreError: The read failed.
+        """
+        _sql.check_batch_size(batch_size)
+        with (
+            self._conn("read every score") as conn,
+            conn.cursor(name="pattern_quality_iter_all", row_factory=tuple_row) as cur,
+        ):
+            cur.itersize = batch_size
+            cur.execute(_sql.select_all_sql(self._t))
+            for row in cur:
+                yield _sql.stored_from_row(row)
+
+    def delete(self, pattern_ids: Iterable[str]) -> int:
+        """Delete rows in one transaction.
+
+        Args:
+            pattern_ids: UUIDs in any accepted spelling.
+
+        Returns:
+            How many rows existed and were deleted.
+
+        Raises:
+            PatternValidationError: An id is not a UUID; nothing is deleted.
+            StoreError: The delete failed.
+        """
+        ids = _sql.canonical_pattern_ids(pattern_ids)
+        if not ids:
+            return 0
+        with self._conn(f"delete {len(ids)} score(s)") as conn, _cursor(conn) as cur:
+            return max(cur.execute(_sql.delete_sql(self._t), (ids,)).rowcount, 0)
+
+    def close(self) -> None:
+        """Close the store and its own pool (never a pool given to :meth:`from_pool`).
+
+        Later calls raise :class:`StoreError`. Idempotent.
+        """
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            if self._owns_pool:
+                self._pool.close()
+
+    def __enter__(self) -> Self:
+        self.open()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _cursor(conn: psycopg.Connection[Any]) -> psycopg.Cursor[tuple[Any, ...]]:
+    # Tuple rows whatever row factory a borrowed pool configured.
+    return conn.cursor(row_factory=tuple_row)
+
+
+def _checked(
+    conn: psycopg.Connection[Any], params: tuple[str], dsn: str, action: str
+) -> tuple[Any, ...] | None:
+    try:
+        with _cursor(conn) as cur:
+            return cur.execute(_sql.SCHEMA_CHECK_SQL, params).fetchone()
+    except psycopg.Error as exc:
+        raise translate_error(exc, dsn, action) from exc
