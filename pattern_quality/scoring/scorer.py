@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ..models import (
     EXCELLENT_THRESHOLD,
@@ -17,6 +17,9 @@ from ..models import (
 )
 from . import rubric_1_0_0
 from .base import Rubric
+
+if TYPE_CHECKING:
+    from ..storage.base import AsyncQualityStore, QualityStore
 
 __all__ = ["DEFAULT_RUBRIC", "WEIGHTS", "PatternQualityScorer", "available_rubrics"]
 
@@ -66,7 +69,13 @@ class PatternQualityScorer:
     GOOD_THRESHOLD: Final = GOOD_THRESHOLD
     FAIR_THRESHOLD: Final = FAIR_THRESHOLD
 
-    def __init__(self, rubric: str = DEFAULT_RUBRIC, *, explain: bool = True) -> None:
+    def __init__(
+        self,
+        rubric: str = DEFAULT_RUBRIC,
+        *,
+        explain: bool = True,
+        store: QualityStore | AsyncQualityStore | None = None,
+    ) -> None:
         """Create a scorer.
 
         Args:
@@ -74,6 +83,8 @@ class PatternQualityScorer:
             explain: Collect the findings behind each dimension into
                 :attr:`QualityScore.findings` (a little slower; off for bulk jobs
                 that never read them).
+            store: The store :meth:`store_quality_metrics` writes to when no
+                database URL is passed (sync or async; the scorer never closes it).
 
         Raises:
             ValueError: ``rubric`` names no known rubric version.
@@ -84,6 +95,7 @@ class PatternQualityScorer:
             known = ", ".join(_RUBRICS)
             raise ValueError(f"unknown rubric {rubric!r}; known rubrics: {known}") from None
         self._explain = explain
+        self._store = store
 
     @property
     def rubric_version(self) -> str:
@@ -144,3 +156,61 @@ class PatternQualityScorer:
         """
         score = self.score_pattern
         return (score(p) for p in patterns)
+
+    async def store_quality_metrics(
+        self,
+        scores: QualityScore | Iterable[QualityScore],
+        database_url: str | None = None,
+    ) -> int:
+        """Upsert scores (one or many) in one transaction; the latest measurement wins.
+
+        The store is, in order: the shared pooled store of ``database_url`` (one
+        pool per URL, reused across calls, see
+        :func:`pattern_quality.storage.close_pools`); the store bound with
+        ``PatternQualityScorer(store=...)``; the shared store of
+        ``PATTERN_QUALITY_DATABASE_URL`` / ``DATABASE_URL``.
+
+        Args:
+            scores: One :class:`QualityScore` or an iterable of them.
+            database_url: PostgreSQL connection string or URL.
+
+        Returns:
+            Rows inserted or updated (a stale score counts 0).
+
+        Raises:
+            ConfigurationError: No URL passed or configured and no store bound
+                (raised at once, no connection is attempted).
+            PatternValidationError: A score is invalid; nothing is written.
+            SchemaNotReadyError: The table is missing; run ``pattern-quality migrate``.
+            DatabaseUnavailableError: The database cannot be reached.
+            StoreError: The write failed; nothing is written.
+        """
+        from ..storage.registry import astore_scores
+
+        return await astore_scores(scores, database_url, self._store)
+
+    def store_quality_metrics_sync(
+        self,
+        scores: QualityScore | Iterable[QualityScore],
+        database_url: str | None = None,
+    ) -> int:
+        """Blocking twin of :meth:`store_quality_metrics`, for scripts and notebooks.
+
+        Args:
+            scores: One :class:`QualityScore` or an iterable of them.
+            database_url: PostgreSQL connection string or URL.
+
+        Returns:
+            Rows inserted or updated (a stale score counts 0).
+
+        Raises:
+            ConfigurationError: No URL passed or configured and no store bound.
+            TypeError: The bound store is async (await :meth:`store_quality_metrics`).
+            PatternValidationError: A score is invalid; nothing is written.
+            SchemaNotReadyError: The table is missing; run ``pattern-quality migrate``.
+            DatabaseUnavailableError: The database cannot be reached.
+            StoreError: The write failed; nothing is written.
+        """
+        from ..storage.registry import store_scores
+
+        return store_scores(scores, database_url, self._store)
