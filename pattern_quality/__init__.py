@@ -36,6 +36,13 @@ from .models import (
     Tier,
 )
 from .scoring import WEIGHTS, PatternQualityScorer, available_rubrics
+from .storage import (
+    AsyncInMemoryQualityStore,
+    AsyncPostgresQualityStore,
+    InMemoryQualityStore,
+    PostgresQualityStore,
+    close_pools,
+)
 from .storage.base import AsyncQualityStore, QualityStore
 
 __all__ = [
@@ -43,6 +50,8 @@ __all__ = [
     "FAIR_THRESHOLD",
     "GOOD_THRESHOLD",
     "WEIGHTS",
+    "AsyncInMemoryQualityStore",
+    "AsyncPostgresQualityStore",
     "AsyncQualityStore",
     "CollectionNotFoundError",
     "ConfigurationError",
@@ -50,10 +59,12 @@ __all__ = [
     "MigrationError",
     "MigrationReport",
     "MigrationStatus",
+    "InMemoryQualityStore",
     "Pattern",
     "PatternQualityError",
     "PatternQualityScorer",
     "PatternValidationError",
+    "PostgresQualityStore",
     "QualityScore",
     "QualityStore",
     "SchemaNotReadyError",
@@ -67,6 +78,7 @@ __all__ = [
     "arollback",
     "averify",
     "available_rubrics",
+    "close_pools",
     "migrate",
     "migration_status",
     "rollback",
