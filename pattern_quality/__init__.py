@@ -30,11 +30,13 @@ from .models import (
     EXCELLENT_THRESHOLD,
     FAIR_THRESHOLD,
     GOOD_THRESHOLD,
+    Finding,
     Pattern,
     QualityScore,
     StoredQuality,
     Tier,
 )
+from .sample import load_sample_patterns
 from .scoring import WEIGHTS, PatternQualityScorer, available_rubrics
 from .storage import (
     AsyncInMemoryQualityStore,
@@ -56,6 +58,7 @@ __all__ = [
     "CollectionNotFoundError",
     "ConfigurationError",
     "DatabaseUnavailableError",
+    "Finding",
     "MigrationError",
     "MigrationReport",
     "MigrationStatus",
@@ -79,6 +82,7 @@ __all__ = [
     "averify",
     "available_rubrics",
     "close_pools",
+    "load_sample_patterns",
     "migrate",
     "migration_status",
     "rollback",
