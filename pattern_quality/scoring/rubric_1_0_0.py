@@ -161,6 +161,11 @@ def _count_comment_lines(code: str, cap: int | None) -> int:
 _finding: Final = functools.lru_cache(maxsize=4096)(Finding)
 
 
+_MARKER_FINDINGS: Final = tuple(
+    Finding("completeness", f"marker:{marker}", -0.2, "stub marker") for marker in STUB_MARKERS
+)
+
+
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
@@ -212,9 +217,16 @@ class Rubric100:
             if add:
                 add(_finding("completeness", "empty_code", 0.0, "no code"))
         else:
-            markers = ("pass" in code) + ("TODO" in code) + ("..." in code)
-            if "NotImplemented" in code:
-                markers += 2 if "raise NotImplementedError" in code else 1
+            # In STUB_MARKERS order; "raise NotImplementedError" implies "NotImplemented".
+            has_ni = "NotImplemented" in code
+            hits = (
+                "pass" in code,
+                "TODO" in code,
+                has_ni,
+                "..." in code,
+                has_ni and "raise NotImplementedError" in code,
+            )
+            markers = sum(hits)
             logic = (
                 "if " in code
                 or "for " in code
@@ -226,10 +238,9 @@ class Rubric100:
             lines = code.count("\n") + 1
             completeness = _COMPLETENESS[markers][logic][imports][min(lines, _LINE_CAP)]
             if add:
-                if markers:
-                    for marker in STUB_MARKERS:
-                        if marker in code:
-                            add(_finding("completeness", f"marker:{marker}", -0.2, "stub marker"))
+                for hit, marker_finding in zip(hits, _MARKER_FINDINGS, strict=True):
+                    if hit:
+                        add(marker_finding)
                 if logic:
                     word = next(k for k in LOGIC_KEYWORDS if k in code).strip()
                     add(_finding("completeness", "bonus:logic", 0.1, f"has '{word}'"))
