@@ -11,7 +11,9 @@ machine slows them alike.
 
 Usage::
 
-    .venv/bin/python tests/benchmarks/bench_scoring.py [--runs 7] [--repeat 5]
+    .venv/bin/python -m tests.benchmarks.bench_scoring [--runs 7] [--repeat 5]
+
+(``make bench`` runs it; running the file as a script works too.)
 """
 
 from __future__ import annotations
@@ -110,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {label} | {rate:,.0f} | {rate / rates[base]:.2f}x |")
     print()
     print(
-        "command: .venv/bin/python tests/benchmarks/bench_scoring.py "
+        "command: .venv/bin/python -m tests.benchmarks.bench_scoring "
         f"--runs {args.runs} --repeat {args.repeat}"
     )
     return 0
