@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from ._qdrant_common import PointFailure, QdrantUnavailableError
 from ._version import __version__
+from .backfill import BackfillError, BackfillReport, abackfill, backfill
 from .errors import (
     CollectionNotFoundError,
     ConfigurationError,
@@ -47,6 +51,21 @@ from .storage import (
 )
 from .storage.base import AsyncQualityStore, QualityStore
 
+if TYPE_CHECKING:
+    from .qdrant import AsyncQdrantPatternSource, QdrantPatternSource
+
+_LAZY = ("AsyncQdrantPatternSource", "QdrantPatternSource")
+
+
+def __getattr__(name: str) -> Any:
+    # qdrant-client takes about a second to import: load the sources on first use.
+    if name in _LAZY:
+        from . import qdrant
+
+        return getattr(qdrant, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "EXCELLENT_THRESHOLD",
     "FAIR_THRESHOLD",
@@ -54,7 +73,10 @@ __all__ = [
     "WEIGHTS",
     "AsyncInMemoryQualityStore",
     "AsyncPostgresQualityStore",
+    "AsyncQdrantPatternSource",
     "AsyncQualityStore",
+    "BackfillError",
+    "BackfillReport",
     "CollectionNotFoundError",
     "ConfigurationError",
     "DatabaseUnavailableError",
@@ -67,7 +89,10 @@ __all__ = [
     "PatternQualityError",
     "PatternQualityScorer",
     "PatternValidationError",
+    "PointFailure",
     "PostgresQualityStore",
+    "QdrantPatternSource",
+    "QdrantUnavailableError",
     "QualityScore",
     "QualityStore",
     "SchemaNotReadyError",
@@ -76,11 +101,13 @@ __all__ = [
     "Tier",
     "VerifyReport",
     "__version__",
+    "abackfill",
     "amigrate",
     "amigration_status",
     "arollback",
     "averify",
     "available_rubrics",
+    "backfill",
     "close_pools",
     "load_sample_patterns",
     "migrate",

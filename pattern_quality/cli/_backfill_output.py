@@ -1,0 +1,88 @@
+"""Text rendering of a :class:`~pattern_quality.backfill.BackfillReport` (no I/O)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .._backfill_core import BackfillReport, FailureExample
+
+__all__ = ["format_failures", "format_report"]
+
+_BAR_WIDTH: Final = 30
+
+
+def _example(e: FailureExample) -> str:
+    where = f"{e.collection}/" if e.collection else ""
+    point = e.point_id if e.point_id is not None else e.pattern_id
+    return f"{where}{point}"
+
+
+def format_failures(report: BackfillReport) -> str:
+    """Return the failure list: one line per reason with its count and example points.
+
+    Args:
+        report: The report.
+
+    Returns:
+        ``""`` when nothing failed, else a block starting with ``failures (N):``.
+    """
+    if not report.failures:
+        return ""
+    lines = [f"failures ({report.failed:,}):"]
+    for group in report.failures:
+        lines.append(f"  {group.count:>6,}  {group.reason}")
+        shown = ", ".join(_example(e) for e in group.examples)
+        more = (
+            f" (+{group.count - len(group.examples):,} more)"
+            if group.count > len(group.examples)
+            else ""
+        )
+        lines.append(f"          e.g. {shown}{more}")
+    return "\n".join(lines)
+
+
+def _distribution(report: BackfillReport) -> list[str]:
+    total = sum(report.tiers.values())
+    lines = [f"tier distribution ({total:,} scored):"]
+    for tier, count in report.tiers.items():
+        share = count / total if total else 0.0
+        bar = "#" * round(share * _BAR_WIDTH)
+        lines.append(f"  {tier:<9} {count:>8,}  {share:6.1%}  {bar}")
+    if report.dimension_averages:
+        lines.append("averages:")
+        for key, value in report.dimension_averages.items():
+            lines.append(f"  {key.removesuffix('_score'):<17} {value:.3f}")
+    return lines
+
+
+def format_report(report: BackfillReport) -> str:
+    """Return the human summary: totals, failures, tiers, averages, throughput.
+
+    Args:
+        report: The report.
+
+    Returns:
+        Multi-line text without a trailing newline.
+    """
+    where = ", ".join(report.collections) or "source"
+    state = "" if report.completed else " - STOPPED EARLY"
+    mode = " (dry run: nothing written)" if report.dry_run else ""
+    lines = [
+        f"backfill of {where}{mode}{state}",
+        f"  seen     {report.seen:>10,}",
+        f"  scored   {report.scored:>10,}",
+        f"  stored   {report.stored:>10,}"
+        + (f"  in {report.batches:,} batches" if report.batches else "")
+        + (f", {report.retries:,} retried" if report.retries else ""),
+        f"  skipped  {report.skipped:>10,}  (below --min-confidence)",
+        f"  failed   {report.failed:>10,}",
+    ]
+    failures = format_failures(report)
+    if failures:
+        lines.append(failures)
+    lines.extend(_distribution(report))
+    lines.append(
+        f"throughput: {report.seen:,} patterns in {report.elapsed:.2f} s "
+        f"({report.throughput:,.0f} patterns/s, rubric {report.rubric_version})"
+    )
+    return "\n".join(lines)

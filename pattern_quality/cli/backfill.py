@@ -1,0 +1,275 @@
+"""``pattern-quality backfill``: score Qdrant collections into PostgreSQL.
+
+Exit codes: 0 every pattern was scored and stored; 1 some points could not be
+scored (they are listed) and the rest were stored; 2 the run could not complete
+(no Qdrant or database configured or reachable, a collection or the schema is
+missing, or the database went away for longer than the retries). Neither the
+database password nor the Qdrant API key ever appears in the output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Final
+
+from .._backfill_core import DEFAULT_BATCH_SIZE, BackfillError, BackfillReport, RetryPolicy
+from .._qdrant_common import DEFAULT_COLLECTIONS, KNOWN_COLLECTIONS, Shard, scrub
+from ..backfill import backfill
+from ..errors import ConfigurationError, PatternQualityError
+from ..storage.postgres import PostgresQualityStore
+from ._backfill_output import format_failures, format_report
+from ._common import (
+    EXIT_FAILURES,
+    EXIT_OK,
+    EXIT_UNAVAILABLE,
+    add_database_option,
+    add_json_option,
+    database_url,
+    error,
+    print_json,
+)
+
+if TYPE_CHECKING:
+    from ..qdrant import QdrantPatternSource
+
+__all__ = ["register"]
+
+QDRANT_URL_ENV: Final = "QDRANT_URL"
+QDRANT_API_KEY_ENV: Final = "QDRANT_API_KEY"
+#: Retries of a failed batch write (transient errors only).
+RETRY = RetryPolicy()
+#: Seconds to wait for a database connection before an attempt counts as failed.
+STORE_TIMEOUT = 10.0
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    return value
+
+
+def _unit_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1], got {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number in [0, 1], got {text!r}")
+    return value
+
+
+def _shard(text: str) -> Shard:
+    try:
+        return Shard.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``backfill`` sub-command.
+
+    Args:
+        subparsers: The main parser's sub-parsers.
+    """
+    p = subparsers.add_parser(
+        "backfill",
+        help="score Qdrant collections and store one score per pattern",
+        description=(
+            "Scroll Qdrant collections page by page, score every pattern with rubric "
+            "1.0.0 and upsert the scores into pattern_quality_metrics in batches. "
+            "Re-runs update rows, never duplicate them. Exit codes: 0 all stored; "
+            "1 some points failed (listed), the rest stored; 2 could not complete."
+        ),
+    )
+    p.add_argument(
+        "--collection",
+        dest="collections",
+        action="append",
+        choices=[*KNOWN_COLLECTIONS, "all"],
+        help="collection to score (repeatable; default: code_patterns and execution_patterns)",
+    )
+    p.add_argument("--limit", type=_non_negative_int, metavar="N", help="read at most N points")
+    p.add_argument(
+        "--min-confidence",
+        type=_unit_float,
+        metavar="X",
+        help="skip patterns whose confidence is below X (counted as skipped)",
+    )
+    p.add_argument(
+        "--batch-size",
+        type=_positive_int,
+        default=DEFAULT_BATCH_SIZE,
+        metavar="N",
+        help=f"scores per database write (default: {DEFAULT_BATCH_SIZE})",
+    )
+    p.add_argument(
+        "--page-size",
+        type=_positive_int,
+        metavar="N",
+        help="points per Qdrant scroll call (default: 1000 for a server, 10000 for local mode)",
+    )
+    p.add_argument(
+        "--shard",
+        type=_shard,
+        metavar="K/N",
+        help="only score the K-th of N disjoint slices of the points (by pattern id)",
+    )
+    p.add_argument("--dry-run", action="store_true", help="score and report, write nothing")
+    add_database_option(p)
+    p.add_argument(
+        "--qdrant-url", metavar="URL", help=f"Qdrant server URL (default: ${QDRANT_URL_ENV})"
+    )
+    p.add_argument(
+        "--qdrant-api-key",
+        metavar="KEY",
+        help=f"Qdrant API key (default: ${QDRANT_API_KEY_ENV}; prefer the variable)",
+    )
+    p.add_argument(
+        "--qdrant-path", metavar="DIR", help="read a local-mode Qdrant storage directory instead"
+    )
+    add_json_option(p)
+    p.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress bar and no summary (errors only)"
+    )
+    p.set_defaults(func=_run)
+
+
+def _collections(chosen: list[str] | None) -> tuple[str, ...]:
+    if not chosen:
+        return DEFAULT_COLLECTIONS
+    if "all" in chosen:
+        return KNOWN_COLLECTIONS
+    return tuple(dict.fromkeys(chosen))
+
+
+def _open_source(args: argparse.Namespace, secret: str | None) -> QdrantPatternSource:
+    from ..qdrant import QdrantPatternSource  # qdrant-client is slow to import: only when used
+
+    options: dict[str, Any] = {"page_size": args.page_size, "shard": args.shard}
+    if args.qdrant_path:
+        if args.qdrant_url:
+            raise ConfigurationError("give either --qdrant-url or --qdrant-path, not both")
+        return QdrantPatternSource.local(args.qdrant_path, **options)
+    url = args.qdrant_url or os.environ.get(QDRANT_URL_ENV)
+    if not url:
+        raise ConfigurationError(
+            f"no Qdrant configured: pass --qdrant-url URL (or set ${QDRANT_URL_ENV}) for a "
+            "server, or --qdrant-path DIR for a local-mode storage"
+        )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        source = QdrantPatternSource.from_url(url, api_key=secret, **options)
+    if any("insecure connection" in str(w.message) for w in caught) and not args.quiet:
+        print(
+            "pattern-quality: warning: the Qdrant API key is sent over plain http",
+            file=sys.stderr,
+        )
+    return source
+
+
+@contextmanager
+def _progress(enabled: bool, total: int | None) -> Iterator[Callable[[int], object] | None]:
+    if not enabled:
+        yield None
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=total, unit="pattern", file=sys.stderr, dynamic_ncols=True) as bar:
+        yield bar.update
+
+
+def _open_store(args: argparse.Namespace) -> PostgresQualityStore:
+    store = PostgresQualityStore(database_url(args), timeout=STORE_TIMEOUT)
+    try:
+        store.open()  # fail fast (unreachable, schema missing) before reading Qdrant
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def _run(args: argparse.Namespace) -> int:
+    secret = args.qdrant_api_key or os.environ.get(QDRANT_API_KEY_ENV) or None
+    try:
+        return _backfill(args, secret)
+    except PatternQualityError as exc:
+        error(scrub(str(exc), secret))  # no message leaves with the API key in it
+        return EXIT_UNAVAILABLE
+
+
+def _backfill(args: argparse.Namespace, secret: str | None) -> int:
+    collections = _collections(args.collections)
+    show_progress = not args.quiet and sys.stderr.isatty()
+    store = None if args.dry_run else _open_store(args)
+    try:
+        with _open_source(args, secret) as source:
+            names = source.check(collections)
+            total: int | None = None
+            if show_progress:
+                total = source.count(names)
+                if args.shard is not None:
+                    total = math.ceil(total / args.shard.count)
+                if args.limit is not None:
+                    total = min(total, args.limit)
+            try:
+                with _progress(show_progress, total) as progress:
+                    report = backfill(
+                        source,
+                        store,
+                        collections=names,
+                        limit=args.limit,
+                        min_confidence=args.min_confidence,
+                        dry_run=args.dry_run,
+                        batch_size=args.batch_size,
+                        retry=RETRY,
+                        progress=progress,
+                    )
+            except BackfillError as exc:
+                _emit(args, exc.report, secret)
+                error(scrub(str(exc), secret))
+                return EXIT_UNAVAILABLE
+    finally:
+        if store is not None:
+            store.close()
+    _emit(args, report, secret)
+    return EXIT_OK if report.ok else EXIT_FAILURES
+
+
+def _emit(args: argparse.Namespace, report: BackfillReport, secret: str | None) -> None:
+    if args.json:
+        print_json(_scrubbed(report.to_dict(), secret))
+        return
+    if not args.quiet:
+        print(scrub(format_report(report), secret))
+    elif report.failures:
+        print(scrub(format_failures(report), secret), file=sys.stderr)
+
+
+def _scrubbed(value: Any, secret: str | None) -> Any:
+    if isinstance(value, str):
+        return scrub(value, secret)
+    if isinstance(value, dict):
+        return {k: _scrubbed(v, secret) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrubbed(v, secret) for v in value]
+    return value

@@ -1,0 +1,534 @@
+"""backfill() / abackfill(): Qdrant local mode and real PostgreSQL (no mocks)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from psycopg.conninfo import conninfo_to_dict
+from qdrant_client import AsyncQdrantClient, QdrantClient
+
+from pattern_quality.backfill import (
+    BackfillError,
+    BackfillReport,
+    FailureExample,
+    FailureGroup,
+    RetryPolicy,
+    abackfill,
+    backfill,
+)
+from pattern_quality.errors import (
+    CollectionNotFoundError,
+    DatabaseUnavailableError,
+    SchemaNotReadyError,
+)
+from pattern_quality.models import QualityScore
+from pattern_quality.qdrant import (
+    AsyncQdrantPatternSource,
+    PointFailure,
+    QdrantPatternSource,
+    QdrantUnavailableError,
+)
+from pattern_quality.scoring import PatternQualityScorer
+from pattern_quality.storage.memory import AsyncInMemoryQualityStore, InMemoryQualityStore
+from pattern_quality.storage.postgres import PostgresQualityStore
+from pattern_quality.storage.postgres_async import AsyncPostgresQualityStore
+from tests import qdrant_data as data
+from tests.strategies import invalid_pattern_mappings, pattern_mappings
+
+NO_WAIT = RetryPolicy(attempts=3, initial_delay=0.0)
+
+
+@pytest.fixture
+def qdrant() -> Iterator[QdrantClient]:
+    client = QdrantClient(":memory:")
+    data.populate(client)
+    yield client
+    client.close()
+
+
+def _rows(dsn: str) -> dict[str, tuple[float, Any, Any, Any]]:
+    with psycopg.connect(dsn) as conn:
+        rows = conn.execute(
+            "SELECT pattern_id::text, quality_score, created_at, updated_at,"
+            " measurement_timestamp FROM pattern_quality_metrics"
+        ).fetchall()
+    return {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
+
+
+def _row_count(dsn: str) -> int:
+    with psycopg.connect(dsn) as conn:
+        row = conn.execute("SELECT count(*) FROM pattern_quality_metrics").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def _uid(i: int) -> str:
+    return str(uuid.UUID(int=i + 1))
+
+
+def _mapping(i: int, confidence: float = 0.5) -> dict[str, Any]:
+    return {
+        "pattern_id": _uid(i),
+        "pattern_name": f"P{i}Effect",
+        "code": f"import os\nif x == {i}:\n    y = 1\n",
+        "node_type": "effect",
+        "confidence": confidence,
+    }
+
+
+# --- legacy collections into PostgreSQL ------------------------------------------------
+
+
+def test_legacy_collections_into_postgres(qdrant: QdrantClient, migrated_dsn: str) -> None:
+    source = QdrantPatternSource(qdrant, collections=data.ALL)
+    with PostgresQualityStore(migrated_dsn) as store:
+        report = backfill(source, store, batch_size=3)
+    assert (report.seen, report.scored, report.stored, report.skipped) == (11, 7, 7, 0)
+    assert report.completed and not report.ok
+    assert report.collections == data.ALL
+    assert report.batches == 3
+    assert {g.reason: g.count for g in report.failures} == {
+        "metadata: expected a mapping": 1,
+        "confidence: expected a number in [0, 1]": 1,
+        "use_cases: expected a list or tuple": 1,
+        "node_types: expected a list": 1,
+    }
+    examples = {(e.collection, e.point_id) for g in report.failures for e in g.examples}
+    assert examples == set(data.BAD_POINTS)
+    rows = _rows(migrated_dsn)
+    assert set(rows) == data.good_ids()
+    assert "013a1d7c-2c7e-59d9-b2d4-b74a73d803bf" in rows
+    assert sum(report.tiers.values()) == 7
+
+
+def test_running_twice_updates_rows_instead_of_adding_them(
+    qdrant: QdrantClient, migrated_dsn: str
+) -> None:
+    source = QdrantPatternSource(qdrant, collections=data.ALL)
+    with PostgresQualityStore(migrated_dsn) as store:
+        first_report = backfill(source, store)
+        first = _rows(migrated_dsn)
+        second_report = backfill(source, store)
+    second = _rows(migrated_dsn)
+    assert _row_count(migrated_dsn) == len(second) == len(first) == 7
+    assert (first_report.stored, second_report.stored) == (7, 7)
+    for pid, (score, created, updated, measured) in second.items():
+        old_score, old_created, old_updated, old_measured = first[pid]
+        assert score == old_score
+        assert created == old_created
+        assert updated > old_updated
+        assert measured > old_measured
+
+
+def test_dry_run_scores_and_writes_nothing(qdrant: QdrantClient, migrated_dsn: str) -> None:
+    source = QdrantPatternSource(qdrant, collections=data.ALL)
+    with PostgresQualityStore(migrated_dsn) as store:
+        report = backfill(source, store, dry_run=True)
+    assert (report.seen, report.scored, report.stored, report.batches) == (11, 7, 0, 0)
+    assert report.dry_run
+    assert _row_count(migrated_dsn) == 0
+    assert backfill(source, None, dry_run=True).to_dict() | {"elapsed": 0, "throughput": 0} == (
+        report.to_dict() | {"elapsed": 0, "throughput": 0}
+    )
+
+
+def test_limit_reads_exactly_that_many_items() -> None:
+    store = InMemoryQualityStore()
+    pulled: list[int] = []
+
+    def source() -> Iterator[dict[str, Any]]:
+        for i in range(100):
+            pulled.append(i)
+            yield _mapping(i)
+
+    report = backfill(source(), store, limit=10, batch_size=4)
+    assert (report.seen, report.scored, report.stored) == (10, 10, 10)
+    assert len(pulled) == 10
+    assert {s.pattern_id for s in store.iter_all()} == {_uid(i) for i in range(10)}
+    assert backfill([_mapping(1)], store, limit=0).seen == 0
+
+
+def test_min_confidence_skips_and_counts() -> None:
+    store = InMemoryQualityStore()
+    items = [_mapping(i, confidence=i / 10) for i in range(11)]
+    report = backfill(items, store, min_confidence=0.5)
+    assert (report.seen, report.scored, report.stored, report.skipped) == (11, 6, 6, 5)
+    assert {s.pattern_id for s in store.iter_all()} == {_uid(i) for i in range(5, 11)}
+
+
+def test_failures_are_grouped_counted_exactly_with_bounded_examples() -> None:
+    store = InMemoryQualityStore()
+    items: list[Any] = [_mapping(i) for i in range(3)]
+    items += [{"pattern_id": _uid(100 + i), "metadata": i} for i in range(12)]
+    items += [{"pattern_id": "not-a-uuid"}, {"code": "x"}, "a string"]
+    items.append(PointFailure("c", 9, _uid(9), "custom reason", "custom reason: detail"))
+    report = backfill(items, store)
+    groups = {g.reason: g for g in report.failures}
+    assert {r: g.count for r, g in groups.items()} == {
+        "metadata: expected a mapping": 12,
+        "pattern_id: expected a UUID": 1,
+        "pattern_id: missing": 1,
+        "pattern: expected a mapping": 1,
+        "custom reason": 1,
+    }
+    assert report.failures[0].reason == "metadata: expected a mapping"  # most frequent first
+    assert [e.point_id for e in groups["metadata: expected a mapping"].examples] == [
+        _uid(100 + i) for i in range(5)
+    ]
+    assert groups["custom reason"] == FailureGroup(
+        "custom reason", 1, (FailureExample("c", 9, _uid(9), "custom reason: detail"),)
+    )
+    assert (report.seen, report.scored, report.failed, store.count()) == (19, 3, 16, 3)
+
+
+def test_report_accounts_for_every_item() -> None:
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        items=st.lists(st.one_of(pattern_mappings(), invalid_pattern_mappings()), max_size=25),
+        min_confidence=st.one_of(st.none(), st.floats(0, 1)),
+        batch_size=st.integers(1, 7),
+    )
+    def check(items: list[Any], min_confidence: float | None, batch_size: int) -> None:
+        store = InMemoryQualityStore()
+        report = backfill(items, store, min_confidence=min_confidence, batch_size=batch_size)
+        assert report.seen == len(items)
+        assert report.scored + report.skipped + report.failed == report.seen
+        assert sum(report.tiers.values()) == report.scored
+        assert report.stored == store.count() <= report.scored
+
+    check()
+
+
+def test_memory_is_bounded_by_the_batch_size() -> None:
+    """The source is read lazily: no more than two batches ahead of the last write."""
+    pulled = 0
+    ahead: list[int] = []
+
+    class Recording(InMemoryQualityStore):
+        def upsert(self, scores: Any) -> int:
+            batch = list(scores)
+            ahead.append(pulled - self.count() - len(batch))
+            return super().upsert(batch)
+
+    def source() -> Iterator[dict[str, Any]]:
+        nonlocal pulled
+        for i in range(1000):
+            pulled += 1
+            yield _mapping(i)
+
+    report = backfill(source(), Recording(), batch_size=50)
+    assert report.stored == 1000
+    assert len(ahead) == 20
+    assert max(ahead) <= 2 * 50
+
+
+# --- retries and the database going away -------------------------------------------------
+
+
+class Flaky(InMemoryQualityStore):
+    """An in-memory store whose first ``failures`` writes raise ``error``."""
+
+    def __init__(self, failures: int, error: Exception) -> None:
+        super().__init__()
+        self.failures, self.error, self.calls = failures, error, 0
+
+    def upsert(self, scores: Any) -> int:
+        self.calls += 1
+        if self.calls <= self.failures:
+            raise self.error
+        return super().upsert(scores)
+
+
+def test_transient_write_errors_are_retried() -> None:
+    store = Flaky(2, DatabaseUnavailableError("database is unavailable"))
+    report = backfill([_mapping(i) for i in range(5)], store, batch_size=2, retry=NO_WAIT)
+    assert (report.stored, report.batches, report.retries, store.calls) == (5, 3, 2, 5)
+    assert report.ok
+
+
+def test_a_write_that_keeps_failing_stops_the_run_and_keeps_committed_batches() -> None:
+    items = [_mapping(i) for i in range(10)]
+
+    class DiesAfterTwo(Flaky):
+        def upsert(self, scores: Any) -> int:
+            self.calls += 1
+            if self.calls > 2:
+                raise DatabaseUnavailableError("could not upsert: database db is unavailable")
+            return InMemoryQualityStore.upsert(self, scores)
+
+    store = DiesAfterTwo(0, DatabaseUnavailableError("x"))
+    with pytest.raises(BackfillError) as info:
+        backfill(items, store, batch_size=3, retry=NO_WAIT)
+    report = info.value.report
+    assert isinstance(info.value.__cause__, DatabaseUnavailableError)
+    assert (report.completed, report.stored, report.batches, store.count()) == (False, 6, 2, 6)
+    assert store.calls == 2 + NO_WAIT.attempts
+    assert str(info.value) == (
+        "backfill stopped while writing batch 3 (3 scores): could not upsert: database db is "
+        "unavailable. 6 rows from 2 batches were committed and stay stored; run the backfill "
+        "again to finish (re-runs update rows, never duplicate them)"
+    )
+    assert report.error == str(info.value)
+
+
+@pytest.mark.parametrize(
+    "exc", [SchemaNotReadyError("no table"), ValueError("bad"), RuntimeError("bug")]
+)
+def test_non_transient_write_errors_are_not_retried(exc: Exception) -> None:
+    store = Flaky(1, exc)
+    with pytest.raises(BackfillError) as info:
+        backfill([_mapping(1)], store, retry=NO_WAIT)
+    assert store.calls == 1
+    assert info.value.__cause__ is exc
+    assert info.value.report.stored == 0
+
+
+def test_source_failure_flushes_the_scored_patterns_then_stops() -> None:
+    def source() -> Iterator[dict[str, Any]]:
+        yield from (_mapping(i) for i in range(5))
+        raise QdrantUnavailableError("could not scroll 'code_patterns' on Qdrant at x: refused")
+
+    store = InMemoryQualityStore()
+    with pytest.raises(BackfillError) as info:
+        backfill(source(), store, batch_size=2)
+    assert isinstance(info.value.__cause__, QdrantUnavailableError)
+    assert (info.value.report.stored, store.count()) == (5, 5)
+    assert str(info.value).startswith(
+        "backfill stopped while reading the source: could not scroll 'code_patterns'"
+    )
+
+
+def _block_database(server_dsn: str, dbname: str) -> None:
+    with psycopg.connect(server_dsn, autocommit=True) as conn:
+        conn.execute(f'ALTER DATABASE "{dbname}" ALLOW_CONNECTIONS false')
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+            (dbname,),
+        )
+
+
+def _unblock_database(server_dsn: str, dbname: str) -> None:
+    with psycopg.connect(server_dsn, autocommit=True) as conn:
+        conn.execute(f'ALTER DATABASE "{dbname}" ALLOW_CONNECTIONS true')
+
+
+def _terminate_backends(server_dsn: str, dbname: str) -> None:
+    with psycopg.connect(server_dsn, autocommit=True) as conn:
+        conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+            (dbname,),
+        )
+
+
+def test_database_going_away_mid_run_stops_cleanly_and_a_rerun_converges(
+    pg_server_dsn: str, migrated_dsn: str
+) -> None:
+    dbname = conninfo_to_dict(migrated_dsn)["dbname"]
+    assert isinstance(dbname, str)
+    qdrant = QdrantClient(":memory:")
+    ids = data.populate_many(qdrant, "archon_vectors", 100)
+    source = QdrantPatternSource(qdrant, collections=["archon_vectors"], page_size=7)
+
+    def dying() -> Iterator[Any]:
+        for n, item in enumerate(source.scan(), start=1):
+            if n == 45:  # two batches of 20 are committed (or in flight) by now
+                _block_database(pg_server_dsn, dbname)
+            yield item
+
+    try:
+        with (
+            PostgresQualityStore(migrated_dsn, timeout=2) as store,
+            pytest.raises(BackfillError) as info,
+        ):
+            backfill(dying(), store, batch_size=20, retry=NO_WAIT)
+    finally:
+        _unblock_database(pg_server_dsn, dbname)
+    report = info.value.report
+    assert isinstance(info.value.__cause__, DatabaseUnavailableError)
+    assert not report.completed
+    assert report.stored == _row_count(migrated_dsn) == 20 * report.batches
+    assert report.batches >= 1
+    assert "run the backfill again to finish" in str(info.value)
+
+    with PostgresQualityStore(migrated_dsn) as store:
+        rerun = backfill(source, store, batch_size=20)
+    assert rerun.ok and rerun.stored == 100
+    assert set(_rows(migrated_dsn)) == set(ids)
+    assert _row_count(migrated_dsn) == 100
+
+
+def test_a_killed_connection_is_retried_and_the_run_completes(
+    pg_server_dsn: str, migrated_dsn: str
+) -> None:
+    dbname = conninfo_to_dict(migrated_dsn)["dbname"]
+    assert isinstance(dbname, str)
+
+    def source() -> Iterator[dict[str, Any]]:
+        for i in range(60):
+            if i == 30:
+                _terminate_backends(pg_server_dsn, dbname)
+            yield _mapping(i)
+
+    with PostgresQualityStore(migrated_dsn) as store:
+        report = backfill(source(), store, batch_size=10, retry=NO_WAIT)
+    assert report.ok and report.stored == 60
+    assert set(_rows(migrated_dsn)) == {_uid(i) for i in range(60)}
+
+
+# --- options and argument errors -------------------------------------------------------
+
+
+def test_argument_errors(qdrant: QdrantClient) -> None:
+    store = InMemoryQualityStore()
+    with pytest.raises(ValueError, match="a store is required unless dry_run=True"):
+        backfill([], None)
+    with pytest.raises(ValueError, match="collections= needs a source that knows collections"):
+        backfill([], store, collections=["code_patterns"])
+    with pytest.raises(ValueError, match="batch_size must be an integer >= 1, got 0"):
+        backfill([], store, batch_size=0)
+    with pytest.raises(ValueError, match="limit must be an integer >= 0 or None, got -1"):
+        backfill([], store, limit=-1)
+    with pytest.raises(ValueError, match="min_confidence: expected a number in"):
+        backfill([], store, min_confidence=1.5)
+    with pytest.raises(TypeError, match="source must be an iterable of patterns, got str"):
+        backfill("code_patterns", store)  # type: ignore[arg-type]
+    with pytest.raises(CollectionNotFoundError):
+        backfill(QdrantPatternSource(qdrant), store, collections=["nope"])
+    with pytest.raises(TypeError, match="is asynchronous: use abackfill"):
+        source = AsyncQdrantPatternSource(AsyncQdrantClient(":memory:"))
+        backfill(source, store)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="attempts"):
+        RetryPolicy(attempts=0)
+
+
+def test_retry_policy_delays_and_transience() -> None:
+    assert RetryPolicy().delays() == [0.5, 1.0, 2.0]
+    assert RetryPolicy(attempts=6, initial_delay=1, max_delay=5).delays() == [1, 2, 4, 5, 5]
+    assert RetryPolicy.is_transient(DatabaseUnavailableError("x"))
+    assert RetryPolicy.is_transient(TimeoutError())
+    assert not RetryPolicy.is_transient(SchemaNotReadyError("x"))
+    assert not RetryPolicy.is_transient(ValueError("x"))
+
+
+def test_report_to_dict_and_averages() -> None:
+    report = backfill([_mapping(1), _mapping(2)], InMemoryQualityStore())
+    doc = report.to_dict()
+    assert list(doc) == [
+        "collections", "dry_run", "completed", "ok", "seen", "scored", "stored", "skipped",
+        "failed", "failures", "tiers", "dimension_averages", "batches", "retries", "elapsed",
+        "throughput", "rubric_version", "error",
+    ]  # fmt: skip
+    assert list(doc["tiers"]) == ["excellent", "good", "fair", "poor"]
+    assert list(doc["dimension_averages"]) == [
+        "composite_score", "completeness_score", "documentation_score",
+        "onex_compliance_score", "metadata_richness_score", "complexity_score",
+    ]  # fmt: skip
+    assert isinstance(report, BackfillReport) and report.rubric_version == "1.0.0"
+
+
+def test_progress_is_called_with_increments_summing_to_seen() -> None:
+    calls: list[int] = []
+    report = backfill([_mapping(i) for i in range(25)], None, dry_run=True, batch_size=10,
+                      progress=calls.append)  # fmt: skip
+    assert calls == [10, 10, 5]
+    assert sum(calls) == report.seen
+
+
+def test_scores_are_the_scorers_scores() -> None:
+    captured: list[QualityScore] = []
+
+    class Capture(InMemoryQualityStore):
+        def upsert(self, scores: Any) -> int:
+            batch = list(scores)
+            captured.extend(batch)
+            return super().upsert(batch)
+
+    items = [_mapping(i) for i in range(3)]
+    backfill(items, Capture())
+    expected = [PatternQualityScorer().score_pattern(m) for m in items]
+    assert [(s.pattern_id, s.composite_score, s.findings) for s in captured] == [
+        (e.pattern_id, e.composite_score, ()) for e in expected
+    ]
+
+
+# --- the async twin ----------------------------------------------------------------------
+
+
+def test_abackfill_matches_backfill_on_legacy_collections(
+    qdrant: QdrantClient, migrated_dsn: str
+) -> None:
+    sync_report = backfill(QdrantPatternSource(qdrant, collections=data.ALL), None, dry_run=True)
+
+    async def run() -> BackfillReport:
+        aclient = AsyncQdrantClient(":memory:")
+        await data.apopulate(aclient)
+        source = AsyncQdrantPatternSource(aclient, collections=data.ALL, page_size=2)
+        async with AsyncPostgresQualityStore(migrated_dsn) as store:
+            report = await abackfill(source, store, batch_size=3)
+            again = await abackfill(source, store, batch_size=3)
+        assert again.stored == 7
+        await aclient.close()
+        return report
+
+    report = asyncio.run(run())
+    assert set(_rows(migrated_dsn)) == data.good_ids()
+    assert _row_count(migrated_dsn) == 7
+    ignore = {"elapsed": 0, "throughput": 0, "stored": 0, "batches": 0, "dry_run": False}
+    assert report.to_dict() | ignore == sync_report.to_dict() | ignore
+    assert (report.stored, report.batches) == (7, 3)
+
+
+def test_abackfill_with_plain_and_sync_sources_and_retries(qdrant: QdrantClient) -> None:
+    class AFlaky(AsyncInMemoryQualityStore):
+        calls = 0
+
+        async def upsert(self, scores: Any) -> int:
+            self.calls += 1
+            if self.calls == 1:
+                raise DatabaseUnavailableError("gone")
+            return await super().upsert(scores)
+
+    async def agen() -> Any:
+        for i in range(7):
+            yield _mapping(i)
+
+    async def run() -> tuple[BackfillReport, BackfillReport, BackfillReport, int]:
+        store = AFlaky()
+        a = await abackfill(agen(), store, batch_size=3, retry=NO_WAIT, limit=5)
+        b = await abackfill([_mapping(i) for i in range(4)], store, min_confidence=0.9)
+        c = await abackfill(QdrantPatternSource(qdrant), store)
+        return a, b, c, await store.count()
+
+    a, b, c, count = asyncio.run(run())
+    assert (a.seen, a.stored, a.retries, a.batches) == (5, 5, 1, 2)
+    assert (b.seen, b.skipped, b.stored) == (4, 4, 0)
+    assert (c.seen, c.stored, c.failed) == (5, 4, 1)
+    assert c.collections == ("code_patterns", "execution_patterns")
+    assert count == 9
+
+
+def test_abackfill_stops_with_the_partial_report() -> None:
+    class Dies(AsyncInMemoryQualityStore):
+        calls = 0
+
+        async def upsert(self, scores: Any) -> int:
+            self.calls += 1
+            if self.calls > 1:
+                raise DatabaseUnavailableError("gone")
+            return await super().upsert(scores)
+
+    async def run() -> BackfillError:
+        with pytest.raises(BackfillError) as info:
+            await abackfill([_mapping(i) for i in range(9)], Dies(), batch_size=4, retry=NO_WAIT)
+        return info.value
+
+    err = asyncio.run(run())
+    assert (err.report.stored, err.report.batches, err.report.completed) == (4, 1, False)
+    assert str(err).startswith("backfill stopped while writing batch 2 (4 scores): gone.")
