@@ -46,6 +46,10 @@ DIMENSION_KEYS: Final = (
     "complexity_score",
 )
 
+# Construction without converters, for values already checked (see from_mapping).
+_new = object.__new__
+_set = object.__setattr__
+
 _PATTERN_KEYS: Final = frozenset(
     {
         "pattern_id",
@@ -126,7 +130,10 @@ def _type_error(field: str, expected: str, value: object) -> PatternValidationEr
 
 
 def _short_repr(value: object, limit: int = 60) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except ValueError:  # e.g. an int with more digits than repr() allows
+        return f"<{type(value).__name__} too large to show>"
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -143,9 +150,16 @@ def check_unit_interval(field: str, value: object) -> float:
     Raises:
         PatternValidationError: Not a real number, not finite, or outside [0, 1].
     """
+    if type(value) is float and 0.0 <= value <= 1.0:  # fast path; NaN fails the test
+        return value
     if isinstance(value, bool) or not isinstance(value, Real):
         raise _type_error(field, "a real number in [0, 1]", value)
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int too large for a float, e.g. 10**400 from JSON
+        raise PatternValidationError(
+            f"{field}: expected a number in [0, 1], got {_short_repr(value)}"
+        ) from None
     if not math.isfinite(number):
         raise PatternValidationError(f"{field}: expected a finite number in [0, 1], got {number!r}")
     if not 0.0 <= number <= 1.0:
@@ -160,6 +174,8 @@ def _opt_str(field: str, value: object) -> str | None:
 
 
 def _str(field: str, value: object) -> str:
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, str):
@@ -178,6 +194,8 @@ def _seq(field: str, value: object) -> tuple[Any, ...]:
 
 
 def _mapping(field: str, value: object) -> Mapping[str, Any]:
+    if type(value) is dict:
+        return value
     if value is None:
         return {}
     if isinstance(value, Mapping):
@@ -191,7 +209,10 @@ def _pattern_id(value: object) -> str | None:
         return value
     if isinstance(value, bool | float | Mapping | list | tuple | set):
         raise _type_error("pattern_id", "str (a UUID)", value)
-    return str(value)  # int point ids and uuid.UUID
+    try:
+        return str(value)  # int point ids and uuid.UUID
+    except ValueError:  # an int with more digits than str() allows
+        raise _type_error("pattern_id", "str (a UUID)", value) from None
 
 
 def _confidence(value: object) -> float:
@@ -281,20 +302,48 @@ class Pattern:
             return data
         if not isinstance(data, Mapping):
             raise _type_error("pattern", "a mapping", data)
+        # Hot path of every backfill: values of the expected exact type are taken
+        # as they are; anything else goes through the validating converters.
         get = data.get
-        extra = {k: v for k, v in data.items() if k not in _PATTERN_KEYS}
-        return cls(
-            pattern_id=get("pattern_id"),
-            pattern_name=get("pattern_name"),
-            code=get("code"),
-            text=get("text"),
-            metadata=get("metadata"),
-            node_type=get("node_type"),
-            use_cases=get("use_cases"),
-            examples=get("examples"),
-            confidence=get("confidence"),
-            extra=extra,
-        )
+        pattern_id = get("pattern_id")
+        if pattern_id is not None and type(pattern_id) is not str:
+            pattern_id = _pattern_id(pattern_id)
+        name = get("pattern_name")
+        if type(name) is not str:
+            name = _pattern_name(name)
+        code = get("code")
+        if type(code) is not str:
+            code = _code(code)
+        text = get("text")
+        if type(text) is not str:
+            text = _text(text)
+        metadata = get("metadata")
+        if type(metadata) is not dict:
+            metadata = _metadata(metadata)
+        node_type = get("node_type")
+        if node_type is not None and type(node_type) is not str:
+            node_type = _node_type(node_type)
+        use_cases = _use_cases(get("use_cases"))
+        examples = _examples(get("examples"))
+        confidence = get("confidence")
+        if not (type(confidence) is float and 0.0 <= confidence <= 1.0):
+            confidence = _confidence(confidence)
+        if data.keys() <= _PATTERN_KEYS:
+            extra: dict[str, Any] = {}
+        else:
+            extra = {k: v for k, v in data.items() if k not in _PATTERN_KEYS}
+        self = _new(cls)
+        _set(self, "pattern_id", pattern_id)
+        _set(self, "pattern_name", name)
+        _set(self, "code", code)
+        _set(self, "text", text)
+        _set(self, "metadata", metadata)
+        _set(self, "node_type", node_type)
+        _set(self, "use_cases", use_cases)
+        _set(self, "examples", examples)
+        _set(self, "confidence", confidence)
+        _set(self, "extra", extra)
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """Return the pattern as a plain mapping (SPEC §2 keys, then the extra keys).
@@ -318,6 +367,8 @@ class Pattern:
 
 
 def _utc(value: object) -> datetime:
+    if type(value) is datetime and value.tzinfo is UTC:
+        return value
     if not isinstance(value, datetime):
         raise _type_error("measurement_timestamp", "a timezone-aware datetime", value)
     if value.tzinfo is None or value.utcoffset() is None:
@@ -401,6 +452,63 @@ class QualityScore:
     measurement_timestamp: datetime = attrs.field(factory=_now, converter=_utc)
     version: str = attrs.field(default="1.0.0", converter=_version)
     findings: tuple[Finding, ...] = attrs.field(default=(), converter=_findings)
+
+    @classmethod
+    def _from_parts(
+        cls,
+        pattern: Pattern,
+        composite: float,
+        dims: tuple[float, float, float, float, float],
+        timestamp: datetime,
+        version: str,
+        findings: tuple[Finding, ...],
+    ) -> QualityScore:
+        """Build a score from a validated pattern and rubric output (the scorer's hot path).
+
+        The identity fields, confidence and timestamp come from already-validated
+        objects; the six scores are still range-checked, and anything unusual goes
+        through the validating constructor, which raises.
+        """
+        c, d, o, m, x = dims
+        if not (
+            type(composite) is float
+            and 0.0 <= composite <= 1.0
+            and 0.0 <= c <= 1.0
+            and 0.0 <= d <= 1.0
+            and 0.0 <= o <= 1.0
+            and 0.0 <= m <= 1.0
+            and 0.0 <= x <= 1.0
+            and type(c) is type(d) is type(o) is type(m) is type(x) is float
+            and timestamp.tzinfo is UTC
+        ):
+            return cls(
+                pattern_id=pattern.pattern_id,
+                pattern_name=pattern.pattern_name,
+                composite_score=composite,
+                completeness_score=c,
+                documentation_score=d,
+                onex_compliance_score=o,
+                metadata_richness_score=m,
+                complexity_score=x,
+                confidence=pattern.confidence,
+                measurement_timestamp=timestamp,
+                version=version,
+                findings=findings,
+            )
+        self = _new(cls)
+        _set(self, "pattern_id", pattern.pattern_id)
+        _set(self, "pattern_name", pattern.pattern_name)
+        _set(self, "composite_score", composite)
+        _set(self, "completeness_score", c)
+        _set(self, "documentation_score", d)
+        _set(self, "onex_compliance_score", o)
+        _set(self, "metadata_richness_score", m)
+        _set(self, "complexity_score", x)
+        _set(self, "confidence", pattern.confidence)
+        _set(self, "measurement_timestamp", timestamp)
+        _set(self, "version", version)
+        _set(self, "findings", findings)
+        return self
 
     @property
     def tier(self) -> Tier:

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime, timedelta, timezone
+from types import MappingProxyType
 
+import attrs
 import pytest
+from hypothesis import given
 
 from pattern_quality import Pattern, PatternValidationError, QualityScore, Tier
+from tests.strategies import pattern_mappings
+
+_FIELDS = {f.name for f in attrs.fields(Pattern)} - {"extra"}
 
 
 def _score(**overrides: object) -> QualityScore:
@@ -122,3 +128,41 @@ def test_timestamps_are_normalised_to_utc() -> None:
     s = _score(measurement_timestamp=datetime(2026, 1, 1, 12, tzinfo=plus_two))
     assert s.measurement_timestamp == datetime(2026, 1, 1, 10, tzinfo=UTC)
     assert s.measurement_timestamp.tzinfo is UTC
+
+
+@given(pattern_mappings())
+def test_from_mapping_fast_path_equals_the_validating_constructor(data: dict[str, object]) -> None:
+    known = {k: v for k, v in data.items() if k in _FIELDS}
+    extra = {k: v for k, v in data.items() if k not in _FIELDS}
+    assert Pattern.from_mapping(data) == Pattern(**known, extra=extra)
+
+
+class _Str(str):
+    pass
+
+
+def test_from_mapping_accepts_subclasses_through_the_converters() -> None:
+    p = Pattern.from_mapping({"code": _Str("x"), "metadata": MappingProxyType({"a": 1})})
+    assert p.code == "x" and dict(p.metadata) == {"a": 1}
+
+
+def test_from_parts_still_rejects_out_of_range_rubric_output() -> None:
+    pattern = Pattern.from_mapping({"pattern_id": "x"})
+    now = datetime.now(UTC)
+    with pytest.raises(PatternValidationError, match="documentation_score"):
+        QualityScore._from_parts(pattern, 0.5, (0.5, 1.5, 0.5, 0.5, 0.5), now, "1.0.0", ())
+    with pytest.raises(PatternValidationError, match="composite_score"):
+        QualityScore._from_parts(pattern, math.nan, (0.5,) * 5, now, "1.0.0", ())
+    ok = QualityScore._from_parts(pattern, 0.5, (0.5,) * 5, now, "1.0.0", ())
+    assert ok == QualityScore(
+        pattern_id="x",
+        pattern_name="",
+        composite_score=0.5,
+        completeness_score=0.5,
+        documentation_score=0.5,
+        onex_compliance_score=0.5,
+        metadata_richness_score=0.5,
+        complexity_score=0.5,
+        confidence=0.0,
+        measurement_timestamp=now,
+    )

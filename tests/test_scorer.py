@@ -175,15 +175,15 @@ def test_wrong_types_are_validation_errors(data: dict[str, Any]) -> None:
         SCORER.score_pattern(data)
 
 
-@pytest.mark.xfail(
-    raises=OverflowError,
-    strict=True,
-    reason="validation gap: float(10**400) overflows in models.check_unit_interval",
-)
 def test_huge_integer_confidence_is_a_validation_error() -> None:
     # json.loads("1" + "0" * 400) is a valid JSON-like value.
     with pytest.raises(PatternValidationError, match="confidence"):
         SCORER.score_pattern({"confidence": 10**400})
+
+
+def test_huge_integer_pattern_id_is_a_validation_error() -> None:
+    with pytest.raises(PatternValidationError, match="pattern_id.*too large"):
+        SCORER.score_pattern({"pattern_id": 10**5000})
 
 
 _JSON = st.recursive(
