@@ -127,19 +127,13 @@ class PatternQualityScorer:
             + dims.metadata_richness * 0.15
             + dims.complexity * 0.10
         )
-        return QualityScore(
-            pattern_id=pattern.pattern_id,
-            pattern_name=pattern.pattern_name,
-            composite_score=composite,
-            completeness_score=dims.completeness,
-            documentation_score=dims.documentation,
-            onex_compliance_score=dims.onex_compliance,
-            metadata_richness_score=dims.metadata_richness,
-            complexity_score=dims.complexity,
-            confidence=pattern.confidence,
-            measurement_timestamp=datetime.now(UTC),
-            version=self._rubric.version,
-            findings=() if findings is None else tuple(findings),
+        return QualityScore._from_parts(
+            pattern,
+            composite,
+            dims,
+            datetime.now(UTC),
+            self._rubric.version,
+            () if findings is None else tuple(findings),
         )
 
     def score_many(self, patterns: Iterable[Pattern | Mapping[str, Any]]) -> Iterator[QualityScore]:
