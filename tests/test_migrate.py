@@ -147,6 +147,38 @@ def test_migrated_table_matches_spec(migrated_dsn: str) -> None:
         "pattern_quality_metrics_quality_score_check": "c",
         "pattern_quality_metrics_confidence_check": "c",
     }
+    # 012 creates four indexes; 015 drops the plain pattern_id btree and the GIN index.
+    assert index_defs(migrated_dsn) == {
+        "pattern_quality_metrics_pkey": "CREATE UNIQUE INDEX pattern_quality_metrics_pkey"
+        " ON public.pattern_quality_metrics USING btree (id)",
+        "pattern_quality_metrics_pattern_id_unique": "CREATE UNIQUE INDEX"
+        " pattern_quality_metrics_pattern_id_unique"
+        " ON public.pattern_quality_metrics USING btree (pattern_id)",
+        "idx_pattern_quality_metrics_quality_score": "CREATE INDEX"
+        " idx_pattern_quality_metrics_quality_score"
+        " ON public.pattern_quality_metrics USING btree (quality_score DESC)",
+        "idx_pattern_quality_metrics_measurement_timestamp": "CREATE INDEX"
+        " idx_pattern_quality_metrics_measurement_timestamp"
+        " ON public.pattern_quality_metrics USING btree (measurement_timestamp DESC)",
+    }
+
+
+def test_015_down_restores_the_two_indexes_and_up_drops_them(migrated_dsn: str) -> None:
+    after_015 = index_defs(migrated_dsn)
+    report = rollback(migrated_dsn, 14)
+    assert [s.version for s in report.steps] == [15]
+    restored = index_defs(migrated_dsn)
+    assert set(restored) - set(after_015) == {
+        "idx_pattern_quality_metrics_pattern_id",
+        "idx_pattern_quality_metrics_metadata",
+    }
+    assert restored["idx_pattern_quality_metrics_metadata"].endswith("USING gin (metadata)")
+    up = migrate(migrated_dsn)
+    assert up.steps[0].notices == (
+        "pattern_quality 015: dropped index idx_pattern_quality_metrics_metadata",
+        "pattern_quality 015: dropped index idx_pattern_quality_metrics_pattern_id",
+    )
+    assert index_defs(migrated_dsn) == after_015
 
 
 def test_dry_run_on_an_empty_database_changes_nothing(empty_dsn: str) -> None:
@@ -200,9 +232,21 @@ def test_legacy_012_with_fk_and_duplicates_is_repaired(empty_dsn: str) -> None:
     kept = {r["id"] for r in rows if r["keep"]}
     assert set(after) == kept
     assert all(after[i] == before[i] for i in kept)  # every kept row is untouched
-    # 012 recognised the legacy indexes under their own names: nothing was duplicated.
-    added = set(index_defs(empty_dsn)) - set(legacy_indexes)
-    assert added <= {"pattern_quality_metrics_pattern_id_unique"}
+    # 012 recognised the legacy indexes under their own names (nothing was duplicated)
+    # and 015 dropped the legacy pattern_id btree and GIN index whatever their names.
+    assert set(legacy_indexes) == {
+        "pattern_quality_metrics_pkey",
+        "idx_quality_metrics_pattern_id",
+        "idx_quality_metrics_score",
+        "idx_quality_metrics_measured",
+        "idx_quality_metrics_metadata",
+    }
+    assert set(index_defs(empty_dsn)) == {
+        "pattern_quality_metrics_pkey",
+        "pattern_quality_metrics_pattern_id_unique",
+        "idx_quality_metrics_score",
+        "idx_quality_metrics_measured",
+    }
     assert verify(empty_dsn).ok
     assert [v for v, _, _ in recorded(empty_dsn)] == VERSIONS
 
