@@ -20,15 +20,12 @@ from ._config import mask_dsn
 from ._qdrant_common import PointFailure, failure_reason
 from .errors import PatternQualityError, PatternValidationError, SchemaNotReadyError
 from .models import (
-    DIMENSION_KEYS,
-    EXCELLENT_THRESHOLD,
-    FAIR_THRESHOLD,
-    GOOD_THRESHOLD,
     Pattern,
     QualityScore,
     Tier,
     check_unit_interval,
 )
+from .report import Summary, SummaryBuilder
 from .scoring import PatternQualityScorer
 
 __all__ = [
@@ -180,7 +177,8 @@ class BackfillReport:
         failures: Items that could not be scored, grouped by reason, most frequent first.
         tiers: Scored patterns per tier (``excellent``, ``good``, ``fair``, ``poor``).
         dimension_averages: Mean of each dimension over the scored patterns, keyed
-            as in the stored metadata (``completeness_score`` ...), plus ``composite_score``.
+            as in the stored metadata (``completeness_score`` ...), then
+            ``composite_score`` (all 0.0 when nothing was scored).
         batches: Store calls that committed.
         retries: Store calls that were retried after a transient error.
         elapsed: Wall-clock seconds of the run.
@@ -203,6 +201,16 @@ class BackfillReport:
     elapsed: float = 0.0
     rubric_version: str = ""
     error: str | None = None
+
+    @property
+    def summary(self) -> Summary:
+        """The tiers and averages as a :class:`~pattern_quality.report.Summary`."""
+        return Summary(
+            total=self.scored,
+            tier_counts=self.tiers,
+            dimension_averages=self.dimension_averages,
+            versions=(self.rubric_version,) if self.scored else (),
+        )
 
     @property
     def failed(self) -> int:
@@ -338,8 +346,7 @@ class BackfillRun:
         self.seen = self.scored = self.stored = self.skipped = 0
         self.batches = self.retries = 0
         self._failures: dict[str, list[Any]] = {}
-        self._tiers = _tier_counts()
-        self._sums = [0.0] * (len(DIMENSION_KEYS) + 1)
+        self._summary = SummaryBuilder()
 
     @property
     def exhausted(self) -> bool:
@@ -407,23 +414,9 @@ class BackfillRun:
             The scores of the batch (possibly empty).
         """
         batch, self.batch = self.batch, []
-        tiers, sums = self._tiers, self._sums
-        for s in batch:
-            c = s.composite_score
-            sums[0] += c
-            sums[1] += s.completeness_score
-            sums[2] += s.documentation_score
-            sums[3] += s.onex_compliance_score
-            sums[4] += s.metadata_richness_score
-            sums[5] += s.complexity_score
-            if c >= EXCELLENT_THRESHOLD:
-                tiers["excellent"] += 1
-            elif c >= GOOD_THRESHOLD:
-                tiers["good"] += 1
-            elif c >= FAIR_THRESHOLD:
-                tiers["fair"] += 1
-            else:
-                tiers["poor"] += 1
+        add = self._summary.add
+        for score in batch:
+            add(score)
         self.scored += len(batch)
         return batch
 
@@ -452,10 +445,7 @@ class BackfillRun:
             (FailureGroup(r, g[0], tuple(g[1])) for r, g in self._failures.items()),
             key=lambda g: (-g.count, g.reason),
         )
-        averages: dict[str, float] = {}
-        if self.scored:
-            keys = ("composite_score", *DIMENSION_KEYS)
-            averages = {k: total / self.scored for k, total in zip(keys, self._sums, strict=True)}
+        summary = self._summary.summary()
         return BackfillReport(
             collections=self.collections,
             dry_run=self.dry_run,
@@ -465,8 +455,8 @@ class BackfillRun:
             stored=self.stored,
             skipped=self.skipped,
             failures=tuple(groups),
-            tiers=dict(self._tiers),
-            dimension_averages=averages,
+            tiers=dict(summary.tier_counts),
+            dimension_averages=dict(summary.dimension_averages),
             batches=self.batches,
             retries=self.retries,
             elapsed=self._clock() - self._start,

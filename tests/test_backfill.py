@@ -427,9 +427,14 @@ def test_report_to_dict_and_averages() -> None:
     ]  # fmt: skip
     assert list(doc["tiers"]) == ["excellent", "good", "fair", "poor"]
     assert list(doc["dimension_averages"]) == [
-        "composite_score", "completeness_score", "documentation_score",
-        "onex_compliance_score", "metadata_richness_score", "complexity_score",
+        "completeness_score", "documentation_score", "onex_compliance_score",
+        "metadata_richness_score", "complexity_score", "composite_score",
     ]  # fmt: skip
+    scores = [PatternQualityScorer().score_pattern(_mapping(i)) for i in (1, 2)]
+    assert doc["dimension_averages"]["composite_score"] == pytest.approx(
+        (scores[0].composite_score + scores[1].composite_score) / 2
+    )
+    assert report.summary.total == 2 and report.summary.versions == ("1.0.0",)
     assert isinstance(report, BackfillReport) and report.rubric_version == "1.0.0"
 
 

@@ -79,7 +79,8 @@ def test_all_collections_exit_1_lists_failures_and_stores_the_rest(
     assert "       1  metadata: expected a mapping" in lines
     assert f"          e.g. code_patterns/{data.U3}" in lines
     assert "          e.g. quality_vectors/102" in lines
-    assert "tier distribution (7 scored):" in lines
+    assert "tier distribution (7 scored, rubric 1.0.0)" in lines
+    assert "dimension averages" in lines
     assert any(line.startswith("throughput: 11 patterns in ") for line in lines)
 
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Final
-
 from .._backfill_core import BackfillReport, FailureExample
+from ..report import format_summary
 
 __all__ = ["format_failures", "format_report"]
-
-_BAR_WIDTH: Final = 30
 
 
 def _example(e: FailureExample) -> str:
@@ -41,20 +38,6 @@ def format_failures(report: BackfillReport) -> str:
     return "\n".join(lines)
 
 
-def _distribution(report: BackfillReport) -> list[str]:
-    total = sum(report.tiers.values())
-    lines = [f"tier distribution ({total:,} scored):"]
-    for tier, count in report.tiers.items():
-        share = count / total if total else 0.0
-        bar = "#" * round(share * _BAR_WIDTH)
-        lines.append(f"  {tier:<9} {count:>8,}  {share:6.1%}  {bar}")
-    if report.dimension_averages:
-        lines.append("averages:")
-        for key, value in report.dimension_averages.items():
-            lines.append(f"  {key.removesuffix('_score'):<17} {value:.3f}")
-    return lines
-
-
 def format_report(report: BackfillReport) -> str:
     """Return the human summary: totals, failures, tiers, averages, throughput.
 
@@ -80,9 +63,11 @@ def format_report(report: BackfillReport) -> str:
     failures = format_failures(report)
     if failures:
         lines.append(failures)
-    lines.extend(_distribution(report))
+    if report.scored:
+        title = f"tier distribution ({report.scored:,} scored, rubric {report.rubric_version})"
+        lines += ["", format_summary(report.summary, title=title), ""]
     lines.append(
         f"throughput: {report.seen:,} patterns in {report.elapsed:.2f} s "
-        f"({report.throughput:,.0f} patterns/s, rubric {report.rubric_version})"
+        f"({report.throughput:,.0f} patterns/s)"
     )
     return "\n".join(lines)
