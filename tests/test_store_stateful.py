@@ -7,6 +7,8 @@ store under test and to the in-memory fake; they must agree after every step.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import psycopg
 import pytest
 from hypothesis import HealthCheck, Phase, settings
@@ -64,7 +66,7 @@ def test_async_fake_agrees_with_the_fake() -> None:
 class _StaleWinsStore(InMemoryQualityStore):
     """A broken store: it lets an older measurement overwrite a newer one."""
 
-    def upsert(self, scores: QualityScore | list[QualityScore]) -> int:  # type: ignore[override]
+    def upsert(self, scores: QualityScore | Iterable[QualityScore]) -> int:
         batch = [scores] if isinstance(scores, QualityScore) else list(scores)
         for s in batch:
             self.delete([str(s.pattern_id)])
