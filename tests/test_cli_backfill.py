@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+import pty
 import socket
+import struct
+import subprocess
+import sys
+import termios
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -74,7 +81,7 @@ def test_all_collections_exit_1_lists_failures_and_stores_the_rest(
         "backfill of code_patterns, execution_patterns, archon_vectors, quality_vectors"
     )
     assert "  seen             11" in lines
-    assert "  stored            7  in 1 batches" in lines
+    assert "  stored            7  in 1 batch" in lines
     assert "failures (4):" in lines
     assert "       1  metadata: expected a mapping" in lines
     assert f"          e.g. code_patterns/{data.U3}" in lines
@@ -368,3 +375,34 @@ def test_shards_together_store_everything(
         assert code == 0
         stored += json.loads(out)["stored"]
     assert stored == _count(migrated_dsn) == 120
+
+
+def test_progress_bar_on_a_terminal(qdrant_path: Path, migrated_dsn: str) -> None:
+    """With stderr on a (pseudo-)terminal, tqdm draws a bar there; stdout keeps the summary."""
+    primary, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "pattern_quality", "backfill", "--qdrant-path",
+             str(qdrant_path), "--database-url", migrated_dsn, "--collection", "all"],
+            stdout=subprocess.PIPE, stderr=secondary, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        os.close(secondary)
+        secondary = -1
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(primary, 4096)
+            except OSError:  # EIO: the terminal has no writer left
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        if secondary != -1:
+            os.close(secondary)
+        os.close(primary)
+    bar = b"".join(chunks).decode()
+    assert proc.returncode == 1
+    assert "11/11" in bar and "pattern" in bar
+    assert proc.stdout.splitlines()[0].startswith("backfill of code_patterns")

@@ -55,7 +55,11 @@ def format_report(report: BackfillReport) -> str:
         f"  seen     {report.seen:>10,}",
         f"  scored   {report.scored:>10,}",
         f"  stored   {report.stored:>10,}"
-        + (f"  in {report.batches:,} batches" if report.batches else "")
+        + (
+            f"  in {report.batches:,} batch{'' if report.batches == 1 else 'es'}"
+            if report.batches
+            else ""
+        )
         + (f", {report.retries:,} retried" if report.retries else ""),
         f"  skipped  {report.skipped:>10,}  (below --min-confidence)",
         f"  failed   {report.failed:>10,}",
