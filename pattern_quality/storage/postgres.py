@@ -43,7 +43,7 @@ def write_rows(cur: psycopg.Cursor[Any], t: _sql.TableRef, rows: list[_sql.Upser
     written = 0
     cur.execute(_sql.create_stage_sql())
     merge = _sql.upsert_from_stage_sql(t)
-    for i, chunk in enumerate(_sql.chunks(rows)):
+    for i, chunk in enumerate(_sql.chunks(rows, _sql.UPSERT_CHUNK_SIZE)):
         if i:
             cur.execute(_sql.truncate_stage_sql())
         with cur.copy(_sql.copy_stage_sql()) as copy:
@@ -92,6 +92,7 @@ class PostgresQualityStore:
             ConfigurationError: No DSN given or configured, or it does not parse.
             ValueError: An empty table or schema name, or bad pool sizes.
         """
+        t = _sql.TableRef.of(table, schema)
         dsn = resolve_database_url(dsn)
         connect_timeout = max(1, round(timeout))
         pool = ConnectionPool(
@@ -103,7 +104,7 @@ class PostgresQualityStore:
             open=False,
             name="pattern_quality",
         )
-        self._setup(pool, dsn, owns_pool=True, table=table, schema=schema)
+        self._setup(pool, dsn, owns_pool=True, t=t)
         self._connect_timeout = connect_timeout
 
     @classmethod
@@ -129,7 +130,7 @@ class PostgresQualityStore:
         """
         self = cls.__new__(cls)
         dsn = pool.conninfo if isinstance(pool.conninfo, str) else ""
-        self._setup(pool, dsn, owns_pool=False, table=table, schema=schema)
+        self._setup(pool, dsn, owns_pool=False, t=_sql.TableRef.of(table, schema))
         return self
 
     def _setup(
@@ -138,10 +139,9 @@ class PostgresQualityStore:
         dsn: str,
         *,
         owns_pool: bool,
-        table: str,
-        schema: str | None,
+        t: _sql.TableRef,
     ) -> None:
-        self._t = _sql.TableRef.of(table, schema)
+        self._t = t
         self._pool = pool
         self._dsn = dsn
         self._owns_pool = owns_pool

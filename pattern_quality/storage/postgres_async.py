@@ -46,7 +46,7 @@ async def write_rows(
     written = 0
     await cur.execute(_sql.create_stage_sql())
     merge = _sql.upsert_from_stage_sql(t)
-    for i, chunk in enumerate(_sql.chunks(rows)):
+    for i, chunk in enumerate(_sql.chunks(rows, _sql.UPSERT_CHUNK_SIZE)):
         if i:
             await cur.execute(_sql.truncate_stage_sql())
         async with cur.copy(_sql.copy_stage_sql()) as copy:
@@ -89,6 +89,7 @@ class AsyncPostgresQualityStore:
             ConfigurationError: No DSN given or configured, or it does not parse.
             ValueError: An empty table or schema name, or bad pool sizes.
         """
+        t = _sql.TableRef.of(table, schema)
         dsn = resolve_database_url(dsn)
         connect_timeout = max(1, round(timeout))
         pool = AsyncConnectionPool(
@@ -100,7 +101,7 @@ class AsyncPostgresQualityStore:
             open=False,
             name="pattern_quality",
         )
-        self._setup(pool, dsn, owns_pool=True, table=table, schema=schema)
+        self._setup(pool, dsn, owns_pool=True, t=t)
         self._connect_timeout = connect_timeout
 
     @classmethod
@@ -126,7 +127,7 @@ class AsyncPostgresQualityStore:
         """
         self = cls.__new__(cls)
         dsn = pool.conninfo if isinstance(pool.conninfo, str) else ""
-        self._setup(pool, dsn, owns_pool=False, table=table, schema=schema)
+        self._setup(pool, dsn, owns_pool=False, t=_sql.TableRef.of(table, schema))
         return self
 
     def _setup(
@@ -135,10 +136,9 @@ class AsyncPostgresQualityStore:
         dsn: str,
         *,
         owns_pool: bool,
-        table: str,
-        schema: str | None,
+        t: _sql.TableRef,
     ) -> None:
-        self._t = _sql.TableRef.of(table, schema)
+        self._t = t
         self._pool = pool
         self._dsn = dsn
         self._owns_pool = owns_pool
