@@ -20,12 +20,16 @@ from ._config import mask_dsn
 from ._qdrant_common import PointFailure, failure_reason
 from .errors import PatternQualityError, PatternValidationError, SchemaNotReadyError
 from .models import (
+    DIMENSION_KEYS,
+    EXCELLENT_THRESHOLD,
+    FAIR_THRESHOLD,
+    GOOD_THRESHOLD,
     Pattern,
     QualityScore,
     Tier,
     check_unit_interval,
 )
-from .report import Summary, SummaryBuilder
+from .report import Summary
 from .scoring import PatternQualityScorer
 
 __all__ = [
@@ -50,6 +54,8 @@ MAX_EXAMPLES: Final = 5
 MAX_REASONS: Final = 50
 _OTHER: Final = "other"
 _TIERS: Final = tuple(t.value for t in Tier)
+#: The averaged values, in :class:`~pattern_quality.report.Summary` order.
+_AVERAGED: Final = (*DIMENSION_KEYS, "composite_score")
 
 
 @attrs.frozen(slots=True)
@@ -346,7 +352,8 @@ class BackfillRun:
         self.seen = self.scored = self.stored = self.skipped = 0
         self.batches = self.retries = 0
         self._failures: dict[str, list[Any]] = {}
-        self._summary = SummaryBuilder()
+        self._tiers = _tier_counts()
+        self._sums = [0.0] * len(_AVERAGED)
 
     @property
     def exhausted(self) -> bool:
@@ -414,9 +421,24 @@ class BackfillRun:
             The scores of the batch (possibly empty).
         """
         batch, self.batch = self.batch, []
-        add = self._summary.add
-        for score in batch:
-            add(score)
+        # Inline tally (a report.SummaryBuilder costs several times more per score).
+        sums, tiers = self._sums, self._tiers
+        for s in batch:
+            c = s.composite_score
+            sums[0] += s.completeness_score
+            sums[1] += s.documentation_score
+            sums[2] += s.onex_compliance_score
+            sums[3] += s.metadata_richness_score
+            sums[4] += s.complexity_score
+            sums[5] += c
+            if c >= EXCELLENT_THRESHOLD:
+                tiers["excellent"] += 1
+            elif c >= GOOD_THRESHOLD:
+                tiers["good"] += 1
+            elif c >= FAIR_THRESHOLD:
+                tiers["fair"] += 1
+            else:
+                tiers["poor"] += 1
         self.scored += len(batch)
         return batch
 
@@ -445,7 +467,9 @@ class BackfillRun:
             (FailureGroup(r, g[0], tuple(g[1])) for r, g in self._failures.items()),
             key=lambda g: (-g.count, g.reason),
         )
-        summary = self._summary.summary()
+        n = self.scored
+        sums = zip(_AVERAGED, self._sums, strict=True)
+        averages = {k: (total / n if n else 0.0) for k, total in sums}
         return BackfillReport(
             collections=self.collections,
             dry_run=self.dry_run,
@@ -455,8 +479,8 @@ class BackfillRun:
             stored=self.stored,
             skipped=self.skipped,
             failures=tuple(groups),
-            tiers=dict(summary.tier_counts),
-            dimension_averages=dict(summary.dimension_averages),
+            tiers=dict(self._tiers),
+            dimension_averages=averages,
             batches=self.batches,
             retries=self.retries,
             elapsed=self._clock() - self._start,

@@ -35,6 +35,8 @@ from pattern_quality.qdrant import (
     QdrantPatternSource,
     QdrantUnavailableError,
 )
+from pattern_quality.report import summarize
+from pattern_quality.sample import load_sample_patterns
 from pattern_quality.scoring import PatternQualityScorer
 from pattern_quality.storage.memory import AsyncInMemoryQualityStore, InMemoryQualityStore
 from pattern_quality.storage.postgres import PostgresQualityStore
@@ -537,3 +539,14 @@ def test_abackfill_stops_with_the_partial_report() -> None:
     err = asyncio.run(run())
     assert (err.report.stored, err.report.batches, err.report.completed) == (4, 1, False)
     assert str(err).startswith("backfill stopped while writing batch 2 (4 scores): gone.")
+
+
+def test_report_tiers_and_averages_agree_with_report_summarize() -> None:
+    corpus = load_sample_patterns()
+    report = backfill(corpus, None, dry_run=True, batch_size=97)
+    expected = summarize(PatternQualityScorer(explain=False).score_many(corpus))
+    assert report.summary.total == expected.total == len(corpus)
+    assert dict(report.summary.tier_counts) == dict(expected.tier_counts)
+    assert list(report.dimension_averages) == list(expected.dimension_averages)
+    for key, value in expected.dimension_averages.items():
+        assert report.dimension_averages[key] == pytest.approx(value, rel=1e-12)
