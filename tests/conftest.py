@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import itertools
 import os
+import tempfile
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,7 +30,7 @@ _counter = itertools.count()
 
 
 @pytest.fixture(scope="session")
-def pg_server_dsn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def pg_server_dsn() -> Iterator[str]:
     """DSN of the maintenance database of the test server (embedded or configured)."""
     configured = os.environ.get(TEST_DSN_ENV)
     if configured:
@@ -41,7 +43,11 @@ def pg_server_dsn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         import pgserver
 
-        server = pgserver.get_server(Path(tmp_path_factory.mktemp("pg")), cleanup_mode="delete")
+        # Not under pytest's basetemp: a concurrent pytest session rotates that away.
+        data_dir = Path(tempfile.mkdtemp(prefix="pq-test-pg-"))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # platformdirs: no XDG_RUNTIME_DIR
+            server = pgserver.get_server(data_dir, cleanup_mode="delete")  # type: ignore[attr-defined]
         dsn = server.get_uri()
         with psycopg.connect(dsn, autocommit=True) as conn:
             # Durability is not under test; these make the suite much faster.
