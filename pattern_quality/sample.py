@@ -20,11 +20,14 @@ import functools
 import gzip
 import json
 from importlib import resources
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from .errors import CollectionNotFoundError
 
-__all__ = ["SAMPLE_COLLECTIONS", "load_sample_patterns"]
+if TYPE_CHECKING:
+    from qdrant_client import QdrantClient
+
+__all__ = ["SAMPLE_COLLECTIONS", "load_sample_patterns", "seed_qdrant"]
 
 #: The collections of the bundled sample, in file order.
 SAMPLE_COLLECTIONS: Final = ("code_patterns", "execution_patterns")
@@ -63,3 +66,57 @@ def load_sample_patterns(collection: str | None = None) -> list[dict[str, Any]]:
     if collection is not None:
         return collections[collection]
     return [record for name in SAMPLE_COLLECTIONS for record in collections[name]]
+
+
+#: Size of the small deterministic vectors :func:`seed_qdrant` gives each point.
+SEED_VECTOR_SIZE: Final = 8
+
+
+def _vector(pattern_id: str) -> list[float]:
+    # Deterministic stand-in for an embedding: 8 floats from the id's hex digits.
+    digits = pattern_id.replace("-", "")
+    return [int(digits[i : i + 4], 16) / 65535.0 + 1e-3 for i in range(0, 32, 4)]
+
+
+def seed_qdrant(client: QdrantClient, collections: tuple[str, ...] = SAMPLE_COLLECTIONS) -> int:
+    """Load the bundled sample into Qdrant, one point per pattern (idempotent).
+
+    Missing collections are created (cosine, :data:`SEED_VECTOR_SIZE` dimensions).
+    Each pattern becomes a point whose id is its ``pattern_id`` and whose payload
+    is the rest of the mapping, so the SPEC §5 mapping turns it back into the
+    same pattern. Seeding again overwrites the same points.
+
+    Args:
+        client: A Qdrant client (server or local mode).
+        collections: Which sample collections to load.
+
+    Returns:
+        The number of points written.
+
+    Raises:
+        CollectionNotFoundError: A name is not a sample collection.
+    """
+    from qdrant_client import models
+
+    written = 0
+    for name in collections:
+        patterns = load_sample_patterns(name)
+        if not client.collection_exists(name):
+            client.create_collection(
+                name,
+                vectors_config=models.VectorParams(
+                    size=SEED_VECTOR_SIZE, distance=models.Distance.COSINE
+                ),
+            )
+        points = [
+            models.PointStruct(
+                id=p["pattern_id"],
+                vector=_vector(p["pattern_id"]),
+                payload={k: v for k, v in p.items() if k != "pattern_id"},
+            )
+            for p in patterns
+        ]
+        for start in range(0, len(points), 500):
+            client.upsert(name, points[start : start + 500], wait=True)
+        written += len(points)
+    return written

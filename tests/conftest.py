@@ -103,3 +103,9 @@ def migrated_dsn(pg_server_dsn: str, _migrated_template: str) -> Iterator[str]:
     name = _create_database(pg_server_dsn, "db", template=_migrated_template)
     yield make_conninfo(pg_server_dsn, dbname=name)
     _drop_database(pg_server_dsn, name)
+
+
+@pytest.fixture(autouse=True)
+def _no_accidental_embedded_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the CLI's embedded default off unless a test turns it on (in a temp dir)."""
+    monkeypatch.setenv("PATTERN_QUALITY_EMBEDDED", "0")

@@ -85,10 +85,12 @@ def test_database_url_precedence(no_env: pytest.MonkeyPatch) -> None:
 def test_no_url_configured_says_so(
     no_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # The embedded default is off in the tests (conftest); with it off, a URL is required.
     assert main(["migrate"]) == 2
     assert capsys.readouterr().err == (
-        "pattern-quality: error: no database URL configured: pass one explicitly "
-        "(--database-url) or set PATTERN_QUALITY_DATABASE_URL or DATABASE_URL\n"
+        "pattern-quality: error: no database URL configured and the embedded default is "
+        "off (PATTERN_QUALITY_EMBEDDED=0): pass one explicitly (--database-url) or set "
+        "PATTERN_QUALITY_DATABASE_URL or DATABASE_URL\n"
     )
 
 

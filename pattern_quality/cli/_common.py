@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from pathlib import Path
 from typing import Any, Final, NoReturn
 
 from .._config import DATABASE_URL_ENV_VARS, mask_dsn, resolve_database_url
-from ..errors import PatternQualityError
+from ..embedded import DATA_DIR_ENV, EmbeddedServices, resolve_data_dir, start_embedded
+from ..errors import ConfigurationError, PatternQualityError
 
 __all__ = [
+    "EMBEDDED_ENV",
     "EXIT_FAILURES",
     "EXIT_INTERRUPTED",
     "EXIT_OK",
@@ -19,6 +23,7 @@ __all__ = [
     "add_database_option",
     "add_json_option",
     "database_url",
+    "embedded_services",
     "error",
     "print_json",
     "run_command",
@@ -32,6 +37,12 @@ EXIT_FAILURES: Final = 1
 EXIT_UNAVAILABLE: Final = 2
 #: Interrupted with Ctrl-C.
 EXIT_INTERRUPTED: Final = 130
+
+#: Set to ``0`` to turn the embedded default off (then a URL is required).
+EMBEDDED_ENV: Final = "PATTERN_QUALITY_EMBEDDED"
+
+# Embedded services started by this process, by data directory.
+_EMBEDDED: dict[Path, EmbeddedServices] = {}
 
 
 class MaskingArgumentParser(argparse.ArgumentParser):
@@ -52,7 +63,7 @@ class MaskingArgumentParser(argparse.ArgumentParser):
 
 
 def add_database_option(parser: argparse.ArgumentParser) -> None:
-    """Add ``--database-url`` to a sub-command parser.
+    """Add ``--database-url`` and ``--data-dir`` to a sub-command parser.
 
     Args:
         parser: The sub-command's parser.
@@ -61,8 +72,56 @@ def add_database_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--database-url",
         metavar="URL",
-        help=f"PostgreSQL URL (default: {env})",
+        help=f"PostgreSQL URL (default: {env}, else the embedded PostgreSQL)",
     )
+    add_data_dir_option(parser)
+
+
+def add_data_dir_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--data-dir`` (where the embedded services keep their data), once.
+
+    Args:
+        parser: The sub-command's parser.
+    """
+    if any("--data-dir" in action.option_strings for action in parser._actions):
+        return
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help=f"data directory of the embedded PostgreSQL and local Qdrant used when no "
+        f"URL is configured (default: ${DATA_DIR_ENV}, else ./.pattern_quality)",
+    )
+
+
+def embedded_services(args: argparse.Namespace) -> EmbeddedServices:
+    """Start (once per process) the embedded services and say so in one line on stderr.
+
+    Args:
+        args: Parsed arguments, optionally with ``data_dir``.
+
+    Returns:
+        The running services.
+
+    Raises:
+        ConfigurationError: The embedded default is turned off
+            (``PATTERN_QUALITY_EMBEDDED=0``), not installed, or cannot start.
+    """
+    if os.environ.get(EMBEDDED_ENV, "1").strip().lower() in {"0", "false", "no", "off"}:
+        raise ConfigurationError(
+            "no database URL configured and the embedded default is off "
+            f"({EMBEDDED_ENV}=0): pass one explicitly (--database-url) or set "
+            + " or ".join(DATABASE_URL_ENV_VARS)
+        )
+    root = resolve_data_dir(getattr(args, "data_dir", None))
+    services = _EMBEDDED.get(root)
+    if services is None:
+        services = _EMBEDDED[root] = start_embedded(root)
+        print(
+            f"pattern-quality: no database URL configured; using the embedded PostgreSQL "
+            f"and local Qdrant in {root} (kept between runs)",
+            file=sys.stderr,
+        )
+    return services
 
 
 def add_json_option(parser: argparse.ArgumentParser) -> None:
@@ -87,18 +146,23 @@ def database_url(args: argparse.Namespace) -> str:
     """Return the database URL for a parsed command line.
 
     The single place where commands resolve their database: ``--database-url``,
-    else ``$PATTERN_QUALITY_DATABASE_URL``, else ``$DATABASE_URL``.
+    else ``$PATTERN_QUALITY_DATABASE_URL``, else ``$DATABASE_URL``, else the
+    embedded PostgreSQL in ``--data-dir`` (see :func:`embedded_services`).
 
     Args:
         args: Parsed arguments with a ``database_url`` attribute.
 
     Returns:
-        The URL from ``--database-url`` or the environment.
+        The configured URL, or the embedded server's.
 
     Raises:
-        ConfigurationError: No URL is configured (the message names all three).
+        ConfigurationError: No URL is configured and the embedded default is off,
+            not installed, or cannot start (the message says what to do).
     """
-    return resolve_database_url(getattr(args, "database_url", None))
+    try:
+        return resolve_database_url(getattr(args, "database_url", None))
+    except ConfigurationError:
+        return embedded_services(args).database_url
 
 
 def error(message: str) -> None:
