@@ -92,6 +92,9 @@ def start_embedded(data_dir: str | os.PathLike[str] | None = None) -> EmbeddedSe
             real server instead.
     """
     root = resolve_data_dir(data_dir)
+    # platformdirs (under pgserver) warns on import and at exit when XDG_RUNTIME_DIR
+    # is unset, as in CI and containers; harmless, and noise for a person.
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR", category=UserWarning)
     try:
         import pgserver
     except ImportError as exc:
@@ -102,10 +105,7 @@ def start_embedded(data_dir: str | os.PathLike[str] | None = None) -> EmbeddedSe
     try:
         pg_dir = root / "postgres"
         pg_dir.mkdir(parents=True, exist_ok=True)
-        with warnings.catch_warnings():
-            # platformdirs warns when XDG_RUNTIME_DIR is unset (CI, containers); harmless.
-            warnings.simplefilter("ignore", UserWarning)
-            server = pgserver.get_server(pg_dir, cleanup_mode="stop")  # type: ignore[attr-defined]
+        server = pgserver.get_server(pg_dir, cleanup_mode="stop")  # type: ignore[attr-defined]
         url = server.get_uri()
     except Exception as exc:  # pgserver raises plain exceptions of several kinds
         raise ConfigurationError(
