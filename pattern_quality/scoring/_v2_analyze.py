@@ -1,0 +1,106 @@
+"""Turn a pattern's code into :class:`CodeFacts`: one AST parse, one comment scan.
+
+Bounds (so that no input can crash the scorer or stall it):
+
+* only the first :data:`MAX_SOURCE_CHARS` characters of the code are read, and
+  code longer than that is not parsed (the fallback reads that first part), with
+  a note saying how much was skipped; parsing 250,000 characters of dense code
+  takes well under a second, and real patterns are a few kilobytes;
+* ``ast.parse`` failures of every kind (``SyntaxError`` including too-deep
+  nesting, ``ValueError`` for null bytes, ``RecursionError`` and ``MemoryError``
+  while the tree is built) switch to the fallback, with a note naming the cause;
+* the walk over the tree is iterative, so tree depth cannot exhaust the stack.
+
+Parse-time warnings (invalid escape sequences) are silenced so that the same
+code gets the same score under any warning filter (with warnings turned into
+errors, ``ast.parse`` would otherwise reject such code). The cyclic garbage
+collector is paused while a tree is built and walked: an AST holds no reference
+cycles (reference counting frees it), and on large inputs the collector's
+repeated full passes over the growing tree double the cost of the parse.
+"""
+
+from __future__ import annotations
+
+import ast
+import gc
+import re
+import textwrap
+import warnings
+from typing import Final
+
+from ._v2_facts import CodeFacts
+from ._v2_fallback import fallback_facts
+from ._v2_lexer import scan_python
+from ._v2_python import python_facts
+
+__all__ = ["MAX_SOURCE_CHARS", "analyze"]
+
+#: Only this many characters of code are read; longer code is not parsed.
+MAX_SOURCE_CHARS: Final = 250_000
+
+_NON_BLANK: Final = re.compile(r"\S[^\n]*")
+
+
+def _parse(code: str) -> ast.Module:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(code)
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, SyntaxError):
+        where = f"line {exc.lineno}: " if exc.lineno else ""
+        return f"{where}{exc.msg}"
+    if isinstance(exc, RecursionError):
+        return "nested too deeply for the Python parser"
+    if isinstance(exc, MemoryError):
+        return "too large or too deeply nested for the Python parser"
+    return str(exc) or type(exc).__name__
+
+
+def analyze(code: str) -> CodeFacts:
+    """Gather the facts of non-blank code, through the AST when it parses.
+
+    Args:
+        code: The pattern's code (not empty, not only whitespace).
+
+    Returns:
+        The facts; :attr:`CodeFacts.notes` says what was skipped, if anything.
+    """
+    if len(code) > MAX_SOURCE_CHARS:
+        note = (
+            f"code is {len(code):,} characters: not parsed, and the "
+            f"{len(code) - MAX_SOURCE_CHARS:,} after the first {MAX_SOURCE_CHARS:,} "
+            "were skipped: fallback rules"
+        )
+        return fallback_facts(code[:MAX_SOURCE_CHARS], note)
+    source = code
+    dedented = False
+    enabled = gc.isenabled()
+    if enabled:
+        gc.disable()
+    try:
+        try:
+            tree = _parse(source)
+        except SyntaxError as exc:
+            # A method or block cut out of its class: indented as a whole.
+            stripped = source.lstrip("\r\n")
+            if not (stripped[:1] in (" ", "\t") and isinstance(exc, IndentationError)):
+                raise
+            source = textwrap.dedent(source)
+            tree = _parse(source)
+            dedented = True
+        comments, decisions = scan_python(source)
+        facts = python_facts(tree, decisions)
+        del tree
+    except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError) as exc:
+        return fallback_facts(code, f"not parsed as Python ({_why(exc)}): fallback rules")
+    finally:
+        if enabled:
+            gc.enable()
+    if dedented:
+        facts.notes.append("the code was indented as a whole: parsed after dedenting")
+    facts.comments = comments
+    own_lines = sum(1 for c in comments if c[2])
+    facts.code_lines = len(_NON_BLANK.findall(source)) - own_lines
+    return facts

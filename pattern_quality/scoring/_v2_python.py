@@ -1,0 +1,286 @@
+"""Rubric 2.0.0's single pass over a Python AST.
+
+:func:`python_facts` walks the statements of the tree once, iteratively (no
+recursion, so nesting depth cannot exhaust the stack), and fills a
+:class:`CodeFacts`: stubs, docstring and annotation coverage, ``execute_*``
+functions, imports, and the cyclomatic complexity of every block (the module and
+each function body). Expressions are not walked: the decision points they hold
+(``and`` / ``or``, ``x if c else y``, comprehension ``for`` / ``if`` clauses) are
+their keyword tokens, which the comment scan of the same source already located,
+and each is added to the innermost function body that holds its line.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Final
+
+from ._v2_facts import CodeFacts
+
+__all__ = ["python_facts"]
+
+_Name: Final = ast.Name
+_Constant: Final = ast.Constant
+_FunctionDef: Final = ast.FunctionDef
+_AsyncFunctionDef: Final = ast.AsyncFunctionDef
+_ClassDef: Final = ast.ClassDef
+_Expr: Final = ast.Expr
+_Pass: Final = ast.Pass
+_Raise: Final = ast.Raise
+_Call: Final = ast.Call
+_Attribute: Final = ast.Attribute
+_Subscript: Final = ast.Subscript
+_MatchAs: Final = ast.MatchAs
+_match_case: Final = ast.match_case
+_ExceptHandler: Final = ast.ExceptHandler
+_Import: Final = ast.Import
+_ImportFrom: Final = ast.ImportFrom
+_AnnAssign: Final = ast.AnnAssign
+
+#: Decorators that make an empty body legitimate.
+_EXEMPT_DECORATORS: Final = frozenset(
+    {
+        "abstractmethod",
+        "abstractproperty",
+        "abstractclassmethod",
+        "abstractstaticmethod",
+        "overload",
+    }
+)
+_NOT_IMPLEMENTED: Final = frozenset({"NotImplementedError", "NotImplemented"})
+
+#: Statement fields that hold statement lists (walked with their context).
+_BODY_FIELDS: Final = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
+_STRUCTURE: Final = (
+    ast.If,
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.Try,
+    ast.With,
+    ast.AsyncWith,
+    ast.Match,
+) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
+
+_body_fields: dict[type, tuple[str, ...]] = {}
+
+
+def _body_fields_of(t: type) -> tuple[str, ...]:
+    fields = tuple(f for f in getattr(t, "_fields", ()) if f in _BODY_FIELDS)
+    _body_fields[t] = fields
+    return fields
+
+
+def _is_docstring(stmt: ast.stmt) -> bool:
+    if type(stmt) is not _Expr:
+        return False
+    value = stmt.value
+    return type(value) is _Constant and type(value.value) is str
+
+
+def _terminal_name(node: ast.expr | None) -> str:
+    """``x`` for ``x``, ``a.b.x``, ``x(...)`` and ``x[...]``; ``""`` otherwise."""
+    if type(node) is _Call:
+        node = node.func
+    if type(node) is _Subscript:
+        node = node.value
+    if type(node) is _Name:
+        return node.id
+    if type(node) is _Attribute:
+        return node.attr
+    return ""
+
+
+def _is_stub_body(body: list[ast.stmt], start: int) -> bool:
+    """Whether ``body[start:]`` holds only ``pass``, ``...`` and
+    ``raise NotImplementedError`` (an empty remainder, a docstring-only body, is a stub)."""
+    for i in range(start, len(body)):
+        s = body[i]
+        t = type(s)
+        if t is _Pass:
+            continue
+        if t is _Expr:
+            v = s.value  # type: ignore[attr-defined]
+            if type(v) is _Constant and v.value is Ellipsis:
+                continue
+            return False
+        if t is _Raise:
+            exc = s.exc  # type: ignore[attr-defined]
+            if exc is not None and _terminal_name(exc) in _NOT_IMPLEMENTED:
+                continue
+            return False
+        return False
+    return True
+
+
+def _function(
+    facts: CodeFacts,
+    fn: ast.FunctionDef | ast.AsyncFunctionDef,
+    owner: int,
+    top: bool,
+) -> None:
+    """Record one function's stub status, docstring, annotations and signature.
+
+    ``owner`` is 0 outside a class, 1 in a class body, 2 in a Protocol class body;
+    ``top`` is true when the function is not nested inside another function.
+    """
+    name = fn.name
+    line = fn.lineno
+    decorators = {_terminal_name(d) for d in fn.decorator_list}
+    overload = "overload" in decorators
+    exempt = owner == 2 or not _EXEMPT_DECORATORS.isdisjoint(decorators)
+    body = fn.body
+    documented = _is_docstring(body[0])
+    if not exempt:
+        facts.candidates += 1
+        if _is_stub_body(body, 1 if documented else 0):
+            facts.stubs.append((line, name))
+    if top and not overload and not name.startswith("_"):
+        facts.doc_total += 1
+        if not documented:
+            facts.doc_missing.append((line, name))
+    args = fn.args
+    params = [*args.posonlyargs, *args.args]
+    if owner and params and "staticmethod" not in decorators:
+        params = params[1:]
+    params += args.kwonlyargs
+    if args.vararg is not None:
+        params.append(args.vararg)
+    if args.kwarg is not None:
+        params.append(args.kwarg)
+    facts.ann_total += len(params) + 1
+    facts.ann_done += sum(1 for p in params if p.annotation is not None)
+    if fn.returns is not None:
+        facts.ann_done += 1
+    if name.startswith("execute_"):
+        facts.executes.append((line, name, type(fn) is _AsyncFunctionDef, owner != 0))
+
+
+def _is_protocol(cls: ast.ClassDef) -> bool:
+    return any(_terminal_name(b) == "Protocol" for b in cls.bases)
+
+
+def python_facts(tree: ast.Module, decisions: list[int]) -> CodeFacts:
+    """Gather the facts of a parsed module in one iterative walk over its statements.
+
+    Args:
+        tree: The module returned by :func:`ast.parse`.
+        decisions: Lines of the decision keywords (from :func:`scan_python`), in order.
+
+    Returns:
+        The facts; ``comments`` and ``code_lines`` are left for the caller (they
+        come from the source text, not the tree).
+    """
+    facts = CodeFacts(parsed=True)
+    # Blocks: the module (0) and every function body, as (first line, last line).
+    spans: list[tuple[int, int]] = [(1, 1 << 62)]
+    names: list[tuple[str, int]] = [("<module>", 1)]
+    cc = [1]
+    body = tree.body
+    module_documented = bool(body) and _is_docstring(body[0])
+    # (statement, block, owner) with owner 0/1/2 = none/class/Protocol class.
+    stack: list[tuple[ast.AST, int, int]] = [(s, 0, 0) for s in body]
+    pop = stack.pop
+    push = stack.append
+    statements = 0
+    structure = False
+    imports = False
+    while stack:
+        node, block, owner = pop()
+        t = type(node)
+        if t is _Expr:
+            value = node.value  # type: ignore[attr-defined]
+            if type(value) is _Constant and (type(value.value) is str or value.value is Ellipsis):
+                continue  # docstrings and `...` are not statements
+            statements += 1
+            continue
+        if t is _FunctionDef or t is _AsyncFunctionDef:
+            fn: ast.FunctionDef = node  # type: ignore[assignment]
+            statements += 1
+            structure = True
+            _function(facts, fn, owner, block == 0)
+            inner = len(cc)
+            cc.append(1)
+            fbody = fn.body
+            spans.append((fbody[0].lineno, fn.end_lineno or fbody[-1].lineno))
+            names.append((fn.name, fn.lineno))
+            for s in fbody:
+                push((s, inner, 0))
+            continue
+        if t is _ClassDef:
+            cls: ast.ClassDef = node  # type: ignore[assignment]
+            statements += 1
+            structure = True
+            facts.has_class = True
+            if block == 0 and not cls.name.startswith("_"):
+                facts.doc_total += 1
+                if not _is_docstring(cls.body[0]):
+                    facts.doc_missing.append((cls.lineno, cls.name))
+            inner_owner = 2 if _is_protocol(cls) else 1
+            for s in cls.body:
+                push((s, block, inner_owner))
+            continue
+        if t is _Pass:
+            continue
+        if t is _match_case:
+            case: ast.match_case = node  # type: ignore[assignment]
+            # Every case is a branch, except an irrefutable one without a guard
+            # (`case _:` / `case x:`), the `else` of the match.
+            if case.guard is not None or not (
+                type(case.pattern) is _MatchAs and case.pattern.pattern is None
+            ):
+                cc[block] += 1
+        elif t is not _ExceptHandler:
+            statements += 1
+            if t is _Import or t is _ImportFrom:
+                imports = True
+                continue
+            if t is _AnnAssign:
+                facts.ann_assign += 1
+                continue
+            if not structure and t in _STRUCTURE:
+                structure = True
+        lists = _body_fields.get(t)
+        if lists is None:
+            lists = _body_fields_of(t)
+        for f in lists:
+            for s in getattr(node, f):
+                push((s, block, owner))
+    if facts.doc_total == 0:
+        facts.doc_total = 1
+        if not module_documented:
+            facts.doc_missing.append((1, "<module>"))
+    facts.statements = statements
+    facts.structure = structure
+    facts.imports = imports
+    facts.stubs.sort()
+    facts.doc_missing.sort()
+    facts.executes.sort()
+    _attribute(decisions, spans, cc)
+    best = max(range(len(cc)), key=cc.__getitem__)  # the first block on ties
+    facts.max_cc = cc[best]
+    facts.max_cc_name, facts.max_cc_line = names[best]
+    return facts
+
+
+def _attribute(decisions: list[int], spans: list[tuple[int, int]], cc: list[int]) -> None:
+    """Add each decision keyword to the innermost block whose body holds its line.
+
+    Function bodies nest properly, so one pass over the keywords (in line order)
+    and the blocks (in order of their first line) with a stack of open blocks does.
+    """
+    if not decisions:
+        return
+    order = sorted(range(1, len(spans)), key=spans.__getitem__)
+    nxt = 0
+    open_blocks = [0]
+    for line in decisions:
+        while nxt < len(order) and spans[order[nxt]][0] <= line:
+            block = order[nxt]
+            while spans[open_blocks[-1]][1] < spans[block][0]:
+                open_blocks.pop()
+            open_blocks.append(block)
+            nxt += 1
+        while spans[open_blocks[-1]][1] < line:
+            open_blocks.pop()
+        cc[open_blocks[-1]] += 1
