@@ -176,7 +176,7 @@ class QdrantPatternSource(_Base):
             (default: ``code_patterns`` and ``execution_patterns``).
         page_size: Points per ``scroll`` call; ``None`` picks
             :data:`DEFAULT_PAGE_SIZE` (1,000) for a server and :data:`LOCAL_PAGE_SIZE`
-            (10,000) for local mode, as measured in docs/performance.md.
+            (5,000) for local mode, as measured in docs/performance.md.
         shard: Only yield the points of this ``k/N`` slice (``Shard`` or ``"k/N"``).
         close_client: Close ``client`` in :meth:`close` (the constructors set it).
 

@@ -258,7 +258,7 @@ def test_scan_is_lazy_pages_by_page_size_and_never_fetches_vectors() -> None:
 
 
 def test_page_size_defaults_differ_for_local_mode_and_servers(client: Any) -> None:
-    assert QdrantPatternSource(client).page_size == LOCAL_PAGE_SIZE == 10_000
+    assert QdrantPatternSource(client).page_size == LOCAL_PAGE_SIZE == 5000
     server = QdrantPatternSource(QdrantClient(url="http://127.0.0.1:1", check_compatibility=False))
     assert server.page_size == DEFAULT_PAGE_SIZE == 1000
     assert server.location == "http://127.0.0.1:1"

@@ -126,7 +126,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--page-size",
         type=_positive_int,
         metavar="N",
-        help="points per Qdrant scroll call (default: 1000 for a server, 10000 for local mode)",
+        help="points per Qdrant scroll call (default: 1000 for a server, 5000 for local mode)",
     )
     p.add_argument(
         "--shard",
