@@ -17,6 +17,7 @@ from .errors import (
     SchemaNotReadyError,
     StoreError,
 )
+from .filtering import AsyncQualityFilter, FilterResult, QualityFilter
 from .migrate import (
     MigrationReport,
     MigrationStatus,
@@ -74,12 +75,14 @@ __all__ = [
     "AsyncInMemoryQualityStore",
     "AsyncPostgresQualityStore",
     "AsyncQdrantPatternSource",
+    "AsyncQualityFilter",
     "AsyncQualityStore",
     "BackfillError",
     "BackfillReport",
     "CollectionNotFoundError",
     "ConfigurationError",
     "DatabaseUnavailableError",
+    "FilterResult",
     "Finding",
     "MigrationError",
     "MigrationReport",
@@ -93,6 +96,7 @@ __all__ = [
     "PostgresQualityStore",
     "QdrantPatternSource",
     "QdrantUnavailableError",
+    "QualityFilter",
     "QualityScore",
     "QualityStore",
     "SchemaNotReadyError",

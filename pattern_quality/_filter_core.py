@@ -137,6 +137,7 @@ def decide(
     min_quality: float,
     on_invalid: OnInvalid,
     *,
+    write_back: bool = True,
     reason: str | None = None,
 ) -> tuple[FilterResult, list[QualityScore]]:
     """Score what the store did not know and keep what passes, in input order.
@@ -147,6 +148,7 @@ def decide(
         scorer: Scores the patterns with no stored row.
         min_quality: Threshold (validated).
         on_invalid: Policy for patterns that cannot be scored.
+        write_back: Whether new scores are to be written back at all.
         reason: Why ``stored`` is ``None``, for the result.
 
     Returns:
@@ -173,7 +175,7 @@ def decide(
                 continue
             computed += 1
             composite = score.composite_score
-            if pid is not None and stored is not None:
+            if write_back and pid is not None and stored is not None:
                 to_write[pid] = attrs.evolve(score, pattern_id=pid)
         if composite >= min_quality:
             kept.append(pattern)

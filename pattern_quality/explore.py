@@ -140,21 +140,14 @@ def plot_distribution(df: pd.DataFrame) -> Figure:
     hist_ax, dim_ax = fig.subplots(1, 2, width_ratios=(3, 2))
     scores = df["composite_score"].astype(float)
     hist_ax.hist(scores, bins=[i / 20 for i in range(21)], color="#4c72b0", edgecolor="white")
-    for value, label in (
-        (FAIR_THRESHOLD, "fair"),
-        (GOOD_THRESHOLD, "good"),
-        (EXCELLENT_THRESHOLD, "excellent"),
-    ):
+    thresholds = {"fair": FAIR_THRESHOLD, "good": GOOD_THRESHOLD, "excellent": EXCELLENT_THRESHOLD}
+    for value in thresholds.values():
         hist_ax.axvline(value, color="#c44e52", linestyle="--", linewidth=1)
-        hist_ax.annotate(
-            f"{label} ≥ {value}",
-            xy=(value, 1),
-            xycoords=("data", "axes fraction"),
-            xytext=(3, -12),
-            textcoords="offset points",
-            fontsize=8,
-            color="#c44e52",
-        )
+    tiers_axis = hist_ax.secondary_xaxis("top")
+    tiers_axis.set_xticks(
+        list(thresholds.values()), labels=[f"{k} ≥ {v}" for k, v in thresholds.items()]
+    )
+    tiers_axis.tick_params(colors="#c44e52", labelsize=8)
     hist_ax.set_xlim(0, 1)
     hist_ax.set_xlabel("composite score")
     hist_ax.set_ylabel("patterns")

@@ -125,9 +125,15 @@ class QualityFilter:
                 stored, reason = None, _describe(exc)
                 logger.warning("quality filter fell back to in-process scores: %s", reason)
         result, to_write = decide(
-            the_plan, stored, self._scorer, threshold, self._on_invalid, reason=reason
+            the_plan,
+            stored,
+            self._scorer,
+            threshold,
+            self._on_invalid,
+            write_back=self._write_back,
+            reason=reason,
         )
-        if to_write and self._write_back:
+        if to_write:
             self._submit_write(to_write)
         return result
 
@@ -238,9 +244,15 @@ class AsyncQualityFilter:
                 stored, reason = None, _describe(exc)
                 logger.warning("quality filter fell back to in-process scores: %s", reason)
         result, to_write = decide(
-            the_plan, stored, self._scorer, threshold, self._on_invalid, reason=reason
+            the_plan,
+            stored,
+            self._scorer,
+            threshold,
+            self._on_invalid,
+            write_back=self._write_back,
+            reason=reason,
         )
-        if to_write and self._write_back:
+        if to_write:
             task = asyncio.create_task(
                 asyncio.wait_for(self._store.upsert(to_write), WRITE_BACK_TIMEOUT)
             )
