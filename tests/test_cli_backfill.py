@@ -188,6 +188,10 @@ def test_quiet_prints_nothing_but_failures(
             "$QDRANT_URL) for a server, or --qdrant-path DIR for a local-mode storage",
         ),
         (
+            ["--qdrant-path", "/tmp", "--qdrant-url", "http://127.0.0.1:1"],
+            "pattern-quality: error: give either --qdrant-url or --qdrant-path, not both",
+        ),
+        (
             ["--qdrant-path", "/nonexistent/qdrant-dir"],
             "pattern-quality: error: local Qdrant storage '/nonexistent/qdrant-dir' does not exist",
         ),
@@ -198,6 +202,14 @@ def test_configuration_errors_exit_2(
 ) -> None:
     code, out, err = _run(capsys, "--database-url", migrated_dsn, *argv)
     assert (code, out, err.strip()) == (2, "", message)
+
+
+def test_qdrant_configuration_is_checked_before_the_database(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = _run(capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith("pattern-quality: error: no Qdrant configured")
 
 
 def test_missing_collection_exit_2(

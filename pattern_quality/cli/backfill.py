@@ -162,23 +162,33 @@ def _collections(chosen: list[str] | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(chosen))
 
 
-def _open_source(args: argparse.Namespace, secret: str | None) -> QdrantPatternSource:
-    from ..qdrant import QdrantPatternSource  # qdrant-client is slow to import: only when used
-
-    options: dict[str, Any] = {"page_size": args.page_size, "shard": args.shard}
+def _qdrant_target(args: argparse.Namespace) -> tuple[str, str]:
+    """Return ("path", DIR) or ("url", URL) from the options, before any I/O."""
     if args.qdrant_path:
         if args.qdrant_url:
             raise ConfigurationError("give either --qdrant-url or --qdrant-path, not both")
-        return QdrantPatternSource.local(args.qdrant_path, **options)
+        return "path", args.qdrant_path
     url = args.qdrant_url or os.environ.get(QDRANT_URL_ENV)
     if not url:
         raise ConfigurationError(
             f"no Qdrant configured: pass --qdrant-url URL (or set ${QDRANT_URL_ENV}) for a "
             "server, or --qdrant-path DIR for a local-mode storage"
         )
+    return "url", url
+
+
+def _open_source(
+    args: argparse.Namespace, target: tuple[str, str], secret: str | None
+) -> QdrantPatternSource:
+    from ..qdrant import QdrantPatternSource  # qdrant-client is slow to import: only when used
+
+    options: dict[str, Any] = {"page_size": args.page_size, "shard": args.shard}
+    kind, where = target
+    if kind == "path":
+        return QdrantPatternSource.local(where, **options)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        source = QdrantPatternSource.from_url(url, api_key=secret, **options)
+        source = QdrantPatternSource.from_url(where, api_key=secret, **options)
     if any("insecure connection" in str(w.message) for w in caught) and not args.quiet:
         print(
             "pattern-quality: warning: the Qdrant API key is sent over plain http",
@@ -220,9 +230,10 @@ def _run(args: argparse.Namespace) -> int:
 def _backfill(args: argparse.Namespace, secret: str | None) -> int:
     collections = _collections(args.collections)
     show_progress = not args.quiet and sys.stderr.isatty()
+    target = _qdrant_target(args)  # configuration errors first, then the database, then Qdrant
     store = None if args.dry_run else _open_store(args)
     try:
-        with _open_source(args, secret) as source:
+        with _open_source(args, target, secret) as source:
             names = source.check(collections)
             total: int | None = None
             if show_progress:
