@@ -175,6 +175,8 @@ def test_metadata_json_is_the_documented_document(
     text.encode("utf-8")  # no lone surrogate reaches the driver
     assert "\\u0000" not in text  # PostgreSQL rejects NUL in jsonb
     assert json.loads(text) == _sql.encode_metadata(s)
+    cache: dict[int, str] = {}
+    assert _sql.metadata_json(s, cache) == text == _sql.metadata_json(s, cache)  # cache hits
     assert len(json.loads(text)["findings"]) == min(len(findings), _sql.MAX_STORED_FINDINGS)
 
 

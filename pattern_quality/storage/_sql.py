@@ -213,7 +213,7 @@ def _finding_json(f: Finding) -> str:
     )
 
 
-def metadata_json(score: QualityScore) -> str:
+def metadata_json(score: QualityScore, cache: dict[int, str] | None = None) -> str:
     """Return :func:`encode_metadata` of ``score`` serialised as compact JSON text.
 
     Built by hand (floats as their shortest ``repr``, strings through the
@@ -222,12 +222,25 @@ def metadata_json(score: QualityScore) -> str:
 
     Args:
         score: A validated score.
+        cache: Finding JSON by ``id()`` of the (frozen) finding, shared across one
+            call: the scorer reuses equal findings, so most are encoded once. Only
+            valid while the findings it saw are alive.
 
     Returns:
         The JSON document.
     """
+    findings = score.findings[:MAX_STORED_FINDINGS]
+    if cache is None:
+        listed = ",".join([_finding_json(f) for f in findings])
+    else:
+        parts = []
+        for f in findings:
+            text = cache.get(id(f))
+            if text is None:
+                text = cache[id(f)] = _finding_json(f)
+            parts.append(text)
+        listed = ",".join(parts)
     findings = score.findings
-    listed = ",".join([_finding_json(f) for f in findings[:MAX_STORED_FINDINGS]])
     omitted = len(findings) - MAX_STORED_FINDINGS
     tail = f',"findings_omitted":{omitted}' if omitted > 0 else ""
     return (
@@ -288,6 +301,7 @@ def prepare_upsert(scores: QualityScore | Iterable[QualityScore]) -> list[Upsert
             f"expected a QualityScore or an iterable of them, got {type(scores).__name__}"
         )
     latest = _dedup(scores)
+    cache: dict[int, str] = {}  # the scores, hence their findings, outlive it
     return [
         UpsertRow(
             pid,
@@ -295,7 +309,7 @@ def prepare_upsert(scores: QualityScore | Iterable[QualityScore]) -> list[Upsert
             s.confidence,
             s.measurement_timestamp,
             _version(s),
-            metadata_json(s),
+            metadata_json(s, cache),
         )
         for pid, s in sorted(latest.items())
     ]
