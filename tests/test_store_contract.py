@@ -396,6 +396,21 @@ def test_closed_store_raises(store: QualityStore) -> None:
     store.close()  # idempotent
 
 
+def test_fake_write_times_are_strictly_increasing() -> None:
+    fixed = datetime(2030, 1, 1, tzinfo=UTC)
+    fake = InMemoryQualityStore(clock=lambda: fixed)
+    fake.upsert([score(ID1), score(ID3)])
+    fake.upsert(score(ID2))
+    fake.upsert(score(ID1, at=1))
+    rows = fake.get_many([ID1, ID2, ID3])
+    tick = timedelta(microseconds=1)
+    assert {k: (v.created_at, v.updated_at) for k, v in rows.items()} == {
+        ID1: (fixed, fixed + 2 * tick),
+        ID2: (fixed + tick, fixed + tick),
+        ID3: (fixed, fixed),
+    }
+
+
 def test_context_manager_closes() -> None:
     with InMemoryQualityStore() as s:
         s.upsert(score())

@@ -35,6 +35,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from ..errors import PatternValidationError
 from ..models import Finding, QualityScore, StoredQuality
+from ..storage._sql import DEFAULT_BATCH_SIZE
 from ..storage.base import AsyncQualityStore, QualityStore
 from ..storage.memory import InMemoryQualityStore
 from .strategies import quality_scores
@@ -101,7 +102,7 @@ class BlockingStore:
         """Run ``count`` on the async store."""
         return self._run(self._store.count())
 
-    def iter_all(self, batch_size: int = 1000) -> Iterator[StoredQuality]:
+    def iter_all(self, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[StoredQuality]:
         """Step the async store's ``iter_all`` one row per ``next()``."""
         rows = self._store.iter_all(batch_size)
         try:
