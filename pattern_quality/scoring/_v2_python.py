@@ -48,6 +48,7 @@ _EXEMPT_DECORATORS: Final = frozenset(
     }
 )
 _NOT_IMPLEMENTED: Final = frozenset({"NotImplementedError", "NotImplemented"})
+_NONE: Final[frozenset[str]] = frozenset()
 
 #: Statement fields that hold statement lists (walked with their context).
 _BODY_FIELDS: Final = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
@@ -126,7 +127,7 @@ def _function(
     """
     name = fn.name
     line = fn.lineno
-    decorators = {_terminal_name(d) for d in fn.decorator_list}
+    decorators = {_terminal_name(d) for d in fn.decorator_list} if fn.decorator_list else _NONE
     overload = "overload" in decorators
     exempt = owner == 2 or not _EXEMPT_DECORATORS.isdisjoint(decorators)
     body = fn.body
@@ -139,19 +140,28 @@ def _function(
         facts.doc_total += 1
         if not documented:
             facts.doc_missing.append((line, name))
+    # Annotation slots: every parameter but a method's self / cls, and the return.
     args = fn.args
-    params = [*args.posonlyargs, *args.args]
-    if owner and params and "staticmethod" not in decorators:
-        params = params[1:]
-    params += args.kwonlyargs
-    if args.vararg is not None:
-        params.append(args.vararg)
-    if args.kwarg is not None:
-        params.append(args.kwarg)
-    facts.ann_total += len(params) + 1
-    facts.ann_done += sum(1 for p in params if p.annotation is not None)
-    if fn.returns is not None:
-        facts.ann_done += 1
+    total = 1
+    done = 0 if fn.returns is None else 1
+    for group in (args.posonlyargs, args.args, args.kwonlyargs):
+        for p in group:
+            total += 1
+            if p.annotation is not None:
+                done += 1
+    for star in (args.vararg, args.kwarg):
+        if star is not None:
+            total += 1
+            if star.annotation is not None:
+                done += 1
+    if owner and "staticmethod" not in decorators:
+        first = args.posonlyargs or args.args
+        if first:
+            total -= 1
+            if first[0].annotation is not None:
+                done -= 1
+    facts.ann_total += total
+    facts.ann_done += done
     if name.startswith("execute_"):
         facts.executes.append((line, name, type(fn) is _AsyncFunctionDef, owner != 0))
 
@@ -257,7 +267,8 @@ def python_facts(tree: ast.Module, decisions: list[int]) -> CodeFacts:
     facts.doc_missing.sort()
     facts.executes.sort()
     _attribute(decisions, spans, cc)
-    best = max(range(len(cc)), key=cc.__getitem__)  # the first block on ties
+    # The most complex block; on ties a function before the module, then the first.
+    best = max(range(len(cc)), key=lambda b: (cc[b], b > 0, -names[b][1]))
     facts.max_cc = cc[best]
     facts.max_cc_name, facts.max_cc_line = names[best]
     return facts

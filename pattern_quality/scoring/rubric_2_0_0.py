@@ -36,6 +36,7 @@ SIGNATURES: Final[Mapping[str, str]] = {
 #: Highest cyclomatic complexity of the most complex block for ``low`` and ``medium``.
 LEVEL_THRESHOLDS: Final = (5, 10)
 _LEVELS: Final = ("low", "medium", "high")
+_LEVEL_INDEX: Final = {name: i for i, name in enumerate(_LEVELS)}
 #: Complexity score by distance between the declared and the actual level.
 _LEVEL_SCORES: Final = (1.0, 0.6, 0.3)
 _UNDECLARED: Final = 0.4
@@ -70,9 +71,17 @@ def _is_doc_comment(text: str) -> bool:
     return not body.startswith(_DIRECTIVES) and "coding:" not in body[:20]
 
 
+_CONTAINERS: Final = (list, tuple, dict, set, frozenset)
+
+
 def _is_empty(value: object) -> bool:
+    """``None``, a blank string or an empty container (a number, even 0, is a value)."""
     if value is None:
         return True
+    if type(value) is str:
+        return not value or value.isspace()
+    if type(value) in _CONTAINERS:
+        return not value
     if isinstance(value, str):
         return not value.strip()
     if isinstance(value, Mapping | list | tuple | set | frozenset):
@@ -84,10 +93,12 @@ def _distinct(items: Iterable[Any]) -> int:
     """Distinct non-empty items (strings compared case- and blank-insensitively)."""
     seen: set[tuple[str, str]] = set()
     for item in items:
-        if _is_empty(item):
-            continue
         if isinstance(item, str):
-            seen.add(("s", " ".join(item.split()).casefold()))
+            words = item.split()
+            if words:
+                seen.add(("s", " ".join(words).casefold()))
+            continue
+        if _is_empty(item):
             continue
         try:
             seen.add(("r", repr(item)))
@@ -152,7 +163,11 @@ def _completeness(facts: CodeFacts | None, out: list[Finding] | None) -> float:
         total += 0.05
     stub_cost = 0.8 / facts.candidates if facts.stubs else 0.0
     total -= stub_cost * len(facts.stubs)
-    markers = [(line, text) for line, text, _ in facts.comments if marker_words(text)]
+    markers = [
+        (line, text)
+        for line, text, _ in facts.comments
+        if ("TODO" in text or "FIXME" in text or "XXX" in text) and marker_words(text)
+    ]
     total -= 0.1 * min(3, len(markers))
     if out is not None:
         d = "completeness"
@@ -260,7 +275,10 @@ def _richness(pattern: Pattern, out: list[Finding] | None) -> float:
     d = "metadata_richness"
     use_cases = _distinct(pattern.use_cases)
     examples = _distinct(pattern.examples)
-    keys = sum(1 for v in pattern.metadata.values() if not _is_empty(v))
+    keys = 0
+    for value in pattern.metadata.values():
+        if not _is_empty(value):
+            keys += 1
     total = 0.0
     if use_cases:
         part = min(0.4, use_cases / 3 * 0.4)
@@ -287,23 +305,21 @@ def _complexity(
         if out is not None:
             out.append(Finding(d, "no_code", _UNDECLARED, "no code"))
         return _UNDECLARED
-    actual = _level(facts.max_cc)
-    where = (
-        f"cyclomatic complexity {facts.max_cc} in '{facts.max_cc_name}' (line {facts.max_cc_line})"
-    )
     raw = metadata.get("complexity")
-    declared = raw.strip().lower() if isinstance(raw, str) else ""
-    if declared not in _LEVELS:
-        if out is not None:
-            said = f"unknown level {_short(str(raw))!r}" if declared else "no declared level"
-            out.append(
-                Finding(d, "undeclared", _UNDECLARED, f"{said}; actual {_LEVELS[actual]}, {where}")
-            )
-        return _UNDECLARED
-    score = _LEVEL_SCORES[abs(_LEVELS.index(declared) - actual)]
+    declared = _LEVEL_INDEX.get(raw.strip().lower(), -1) if isinstance(raw, str) else -1
+    actual = _level(facts.max_cc)
+    score = _UNDECLARED if declared < 0 else _LEVEL_SCORES[abs(declared - actual)]
     if out is not None:
-        detail = f"declared {declared}, actual {_LEVELS[actual]}: {where}"
-        out.append(Finding(d, "level", score, detail))
+        where = (
+            f"actual {_LEVELS[actual]}: cyclomatic complexity {facts.max_cc} "
+            f"in '{facts.max_cc_name}' (line {facts.max_cc_line})"
+        )
+        if declared >= 0:
+            out.append(Finding(d, "level", score, f"declared {_LEVELS[declared]}, {where}"))
+        else:
+            known = isinstance(raw, str) and raw.strip()
+            said = f"unknown level {_short(str(raw))!r}" if known else "no declared level"
+            out.append(Finding(d, "undeclared", score, f"{said}; {where}"))
     return score
 
 

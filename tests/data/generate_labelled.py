@@ -463,8 +463,8 @@ def render(
             lines += [inner + b for b in body]
         lines += ["", ""] if spec.snippet else [""]
     if truncate:  # a preview cut in the middle of a signature: does not parse
-        params = "batch: list[" if spec.snippet else "self, batch: list["
-        lines.append(f"{indent}def _flush({params}")
+        cut = "batch: list[" if spec.snippet else "self, batch: list["
+        lines.append(f"{indent}def _flush({cut}")
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
