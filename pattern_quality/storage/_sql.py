@@ -19,7 +19,7 @@ import math
 import re
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Final, NamedTuple
 
 from psycopg import sql
@@ -372,28 +372,37 @@ def stored_from_row(row: Sequence[Any]) -> StoredQuality:
     """
     pid, composite, confidence, measured, version, meta, created, updated = row
     pid = str(pid)
+    # The SELECTs read timestamps as naive UTC (see _READ_LIST).
+    if measured is not None and measured.tzinfo is None:
+        measured = measured.replace(tzinfo=UTC)
+    if created is not None and created.tzinfo is None:
+        created = created.replace(tzinfo=UTC)
+    if updated is not None and updated.tzinfo is None:
+        updated = updated.replace(tzinfo=UTC)
     meta = meta if isinstance(meta, Mapping) else {}
-    missing = [k for k in DIMENSION_KEYS if k not in meta]
-    if missing:
-        raise StoreError(f"stored row {pid}: metadata lacks {', '.join(missing)}")
-    dims = [_unit(pid, k, meta[k]) for k in DIMENSION_KEYS]
-    name = meta.get("pattern_name")
     try:
-        return StoredQuality(
-            pattern_id=pid,
-            pattern_name=name if isinstance(name, str) else "",
-            composite_score=composite,
-            completeness_score=dims[0],
-            documentation_score=dims[1],
-            onex_compliance_score=dims[2],
-            metadata_richness_score=dims[3],
-            complexity_score=dims[4],
-            confidence=confidence,
-            measurement_timestamp=measured,
-            version=version,
-            findings=_findings(meta.get("findings")),
-            created_at=created,
-            updated_at=updated,
+        dims = tuple(meta[k] for k in DIMENSION_KEYS)
+    except KeyError:
+        missing = [k for k in DIMENSION_KEYS if k not in meta]
+        raise StoreError(f"stored row {pid}: metadata lacks {', '.join(missing)}") from None
+    if any(type(v) is not float for v in dims):  # JSON may hold 1 for 1.0; never bools
+        dims = tuple(_unit(pid, k, v) for k, v in zip(DIMENSION_KEYS, dims, strict=True))
+    name = meta.get("pattern_name")
+    raw_findings = meta.get("findings")
+    try:
+        return StoredQuality._from_row(
+            (
+                pid,
+                name if isinstance(name, str) else "",
+                composite,
+                *dims,
+                confidence,
+                measured,
+                "" if version is None else version,
+                _findings(raw_findings) if raw_findings else (),
+            ),
+            created,
+            updated,
         )
     except PatternValidationError as exc:
         raise StoreError(f"stored row {pid} is invalid: {exc}") from exc
@@ -453,7 +462,16 @@ _SET_ON_UPDATE = sql.SQL(", ").join(
     for c in (*WRITE_COLUMNS[1:], "updated_at")
 )
 _WRITE_LIST = sql.SQL(", ").join(map(sql.Identifier, (*WRITE_COLUMNS, "created_at", "updated_at")))
-_READ_LIST = sql.SQL(", ").join(map(sql.Identifier, READ_COLUMNS))
+_TIMESTAMPS: Final = frozenset({"measurement_timestamp", "created_at", "updated_at"})
+# Timestamps are read as UTC wall time (naive) whatever the session's TimeZone, and
+# made aware in stored_from_row: decoding into a named zone (e.g. Etc/UTC) is several
+# times slower per value, and setting the session TimeZone is unsafe behind poolers.
+_READ_LIST = sql.SQL(", ").join(
+    sql.SQL("({c} AT TIME ZONE 'UTC')").format(c=sql.Identifier(c))
+    if c in _TIMESTAMPS
+    else sql.Identifier(c)
+    for c in READ_COLUMNS
+)
 
 
 def _on_conflict() -> sql.Composed:
