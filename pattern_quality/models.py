@@ -620,8 +620,20 @@ class StoredQuality(QualityScore):
             and (updated_at is None or (type(updated_at) is datetime and updated_at.tzinfo is UTC))
         ):
             self = _new(cls)
-            for name_, value in zip(_STORED_FIELDS, (*fields, created_at, updated_at), strict=True):
-                _set(self, name_, value)
+            _set(self, "pattern_id", pid)
+            _set(self, "pattern_name", name)
+            _set(self, "composite_score", composite)
+            _set(self, "completeness_score", c)
+            _set(self, "documentation_score", d)
+            _set(self, "onex_compliance_score", o)
+            _set(self, "metadata_richness_score", m)
+            _set(self, "complexity_score", x)
+            _set(self, "confidence", confidence)
+            _set(self, "measurement_timestamp", measured)
+            _set(self, "version", version)
+            _set(self, "findings", findings)
+            _set(self, "created_at", created_at)
+            _set(self, "updated_at", updated_at)
             return self
         values = dict(zip(_STORED_FIELDS, (*fields, created_at, updated_at), strict=True))
         return cls(**values)

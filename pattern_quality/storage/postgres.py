@@ -97,7 +97,7 @@ class PostgresQualityStore:
         connect_timeout = max(1, round(timeout))
         pool = ConnectionPool(
             dsn,
-            kwargs=connect_options(dsn, connect_timeout),
+            kwargs={**connect_options(dsn, connect_timeout), "autocommit": True},
             min_size=min_size,
             max_size=max_size,
             timeout=timeout,
@@ -195,6 +195,18 @@ class PostgresQualityStore:
         except psycopg.Error as exc:
             raise translate_error(exc, self._dsn, action) from exc
 
+    @contextmanager
+    def _read(self, action: str) -> Iterator[psycopg.Connection[Any]]:
+        # One statement, no explicit transaction: a single round trip on the store's
+        # own (autocommit) pool; a borrowed pool rolls back on return as usual.
+        if not self._opened or self._closed:
+            self.open()
+        try:
+            with self._pool.connection() as conn:
+                yield conn
+        except psycopg.Error as exc:
+            raise translate_error(exc, self._dsn, action) from exc
+
     def upsert(self, scores: QualityScore | Iterable[QualityScore]) -> int:
         """Write scores in one transaction; the latest measurement per pattern wins.
 
@@ -231,7 +243,7 @@ class PostgresQualityStore:
             StoreError: The read failed (see :meth:`upsert` for the subclasses).
         """
         pid = _sql.canonical_pattern_id(pattern_id)
-        with self._conn("read a score") as conn, _cursor(conn) as cur:
+        with self._read("read a score") as conn, _cursor(conn) as cur:
             row = cur.execute(_sql.select_one_sql(self._t), (pid,)).fetchone()
         return None if row is None else _sql.stored_from_row(row)
 
@@ -251,7 +263,7 @@ class PostgresQualityStore:
         ids = _sql.canonical_pattern_ids(pattern_ids)
         if not ids:
             return {}
-        with self._conn(f"read {len(ids)} score(s)") as conn, _cursor(conn) as cur:
+        with self._read(f"read {len(ids)} score(s)") as conn, _cursor(conn) as cur:
             rows = cur.execute(_sql.select_many_sql(self._t), (ids,)).fetchall()
         stored = (_sql.stored_from_row(r) for r in rows)
         return {s.pattern_id: s for s in stored if s.pattern_id is not None}
@@ -265,7 +277,7 @@ class PostgresQualityStore:
         Raises:
             StoreError: The read failed.
         """
-        with self._conn("count scores") as conn, _cursor(conn) as cur:
+        with self._read("count scores") as conn, _cursor(conn) as cur:
             row = cur.execute(_sql.count_sql(self._t)).fetchone()
         return int(row[0]) if row else 0
 

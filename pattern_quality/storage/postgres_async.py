@@ -94,7 +94,7 @@ class AsyncPostgresQualityStore:
         connect_timeout = max(1, round(timeout))
         pool = AsyncConnectionPool(
             dsn,
-            kwargs=connect_options(dsn, connect_timeout),
+            kwargs={**connect_options(dsn, connect_timeout), "autocommit": True},
             min_size=min_size,
             max_size=max_size,
             timeout=timeout,
@@ -184,6 +184,17 @@ class AsyncPostgresQualityStore:
         except psycopg.Error as exc:
             raise translate_error(exc, self._dsn, action) from exc
 
+    @asynccontextmanager
+    async def _read(self, action: str) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+        # See PostgresQualityStore._read: one statement, one round trip.
+        if not self._opened or self._closed:
+            await self.open()
+        try:
+            async with self._pool.connection() as conn:
+                yield conn
+        except psycopg.Error as exc:
+            raise translate_error(exc, self._dsn, action) from exc
+
     async def upsert(self, scores: QualityScore | Iterable[QualityScore]) -> int:
         """See :meth:`PostgresQualityStore.upsert <.postgres.PostgresQualityStore.upsert>`."""
         rows = _sql.prepare_upsert(scores)
@@ -195,7 +206,7 @@ class AsyncPostgresQualityStore:
     async def get(self, pattern_id: str) -> StoredQuality | None:
         """See :meth:`PostgresQualityStore.get <.postgres.PostgresQualityStore.get>`."""
         pid = _sql.canonical_pattern_id(pattern_id)
-        async with self._conn("read a score") as conn, _cursor(conn) as cur:
+        async with self._read("read a score") as conn, _cursor(conn) as cur:
             row = await (await cur.execute(_sql.select_one_sql(self._t), (pid,))).fetchone()
         return None if row is None else _sql.stored_from_row(row)
 
@@ -204,14 +215,14 @@ class AsyncPostgresQualityStore:
         ids = _sql.canonical_pattern_ids(pattern_ids)
         if not ids:
             return {}
-        async with self._conn(f"read {len(ids)} score(s)") as conn, _cursor(conn) as cur:
+        async with self._read(f"read {len(ids)} score(s)") as conn, _cursor(conn) as cur:
             rows = await (await cur.execute(_sql.select_many_sql(self._t), (ids,))).fetchall()
         stored = (_sql.stored_from_row(r) for r in rows)
         return {s.pattern_id: s for s in stored if s.pattern_id is not None}
 
     async def count(self) -> int:
         """See :meth:`PostgresQualityStore.count <.postgres.PostgresQualityStore.count>`."""
-        async with self._conn("count scores") as conn, _cursor(conn) as cur:
+        async with self._read("count scores") as conn, _cursor(conn) as cur:
             row = await (await cur.execute(_sql.count_sql(self._t))).fetchone()
         return int(row[0]) if row else 0
 
