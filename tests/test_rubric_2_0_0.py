@@ -583,6 +583,18 @@ def test_complexity_is_per_block_not_summed() -> None:
     assert max_cc(module) == (3, "<module>")
 
 
+def test_complexity_is_measured_only_when_it_can_matter() -> None:
+    source = _ifs(12)
+    assert analyze(source, complexity=False).max_cc == 0
+    assert analyze(source, complexity=False).comments == analyze(source).comments
+    # Undeclared: 0.4 either way, and the findings still explain the actual level.
+    dims, findings = explain(source)
+    assert dims.complexity == score(source).complexity == 0.4
+    assert rules(findings, "complexity")[0][2] == (
+        "no declared level; actual high: cyclomatic complexity 13 in 'f' (line 1)"
+    )
+
+
 def test_complexity_finding_names_the_block() -> None:
     _, findings = explain(_ifs(2), metadata={"complexity": "medium"})
     assert rules(findings, "complexity") == [

@@ -58,11 +58,13 @@ def _why(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def analyze(code: str) -> CodeFacts:
+def analyze(code: str, complexity: bool = True) -> CodeFacts:
     """Gather the facts of non-blank code, through the AST when it parses.
 
     Args:
         code: The pattern's code (not empty, not only whitespace).
+        complexity: Measure the cyclomatic complexity; when false (it would not
+            change any score), :attr:`CodeFacts.max_cc` is left at 0 on the AST path.
 
     Returns:
         The facts; :attr:`CodeFacts.notes` says what was skipped, if anything.
@@ -90,8 +92,10 @@ def analyze(code: str) -> CodeFacts:
             source = textwrap.dedent(source)
             tree = _parse(source)
             dedented = True
-        comments, decisions = scan_python(source)
+        comments, decisions = scan_python(source, complexity)
         facts = python_facts(tree, decisions)
+        if not complexity:
+            facts.max_cc = 0
         del tree
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError) as exc:
         return fallback_facts(code, f"not parsed as Python ({_why(exc)}): fallback rules")
@@ -101,6 +105,7 @@ def analyze(code: str) -> CodeFacts:
     if dedented:
         facts.notes.append("the code was indented as a whole: parsed after dedenting")
     facts.comments = comments
-    own_lines = sum(1 for c in comments if c[2])
-    facts.code_lines = len(_NON_BLANK.findall(source)) - own_lines
+    if comments:  # code lines only scale the comment target
+        own_lines = sum(1 for c in comments if c[2])
+        facts.code_lines = len(_NON_BLANK.findall(source)) - own_lines
     return facts

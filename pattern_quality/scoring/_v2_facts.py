@@ -25,7 +25,8 @@ class CodeFacts:
         stubs: ``(line, name)`` of each stub function, in source order.
         comments: ``(line, text, own_line)`` of each real comment, in source order;
             ``own_line`` is true when nothing but blanks precedes it on its line.
-        code_lines: Non-blank lines that are not comment-only.
+        code_lines: Non-blank lines that are not comment-only (the AST path counts
+            them only when there are comments: they only scale the comment target).
         doc_total: Documentable units (public classes and functions, or the module).
         doc_missing: ``(line, name)`` of each documentable unit without a docstring.
         ann_total: Annotation slots: parameters (``self``/``cls`` excluded) and returns.
@@ -33,7 +34,8 @@ class CodeFacts:
         ann_assign: Annotated assignments (``x: int = 0``).
         executes: ``(line, name, is_async, in_class)`` of each ``execute_*`` function.
         has_class: Defines a class.
-        max_cc: Cyclomatic complexity of the most complex block (function or module).
+        max_cc: Cyclomatic complexity of the most complex block (function or module);
+            0 when it was not measured (see ``analyze(..., complexity=False)``).
         max_cc_name: Name of that block (``<module>`` for top-level code).
         max_cc_line: First line of that block.
     """

@@ -13,7 +13,7 @@ and each is added to the innermost function body that holds its line.
 from __future__ import annotations
 
 import ast
-from typing import Final
+from typing import Any, Final
 
 from ._v2_facts import CodeFacts
 
@@ -21,9 +21,7 @@ __all__ = ["python_facts"]
 
 _Name: Final = ast.Name
 _Constant: Final = ast.Constant
-_FunctionDef: Final = ast.FunctionDef
 _AsyncFunctionDef: Final = ast.AsyncFunctionDef
-_ClassDef: Final = ast.ClassDef
 _Expr: Final = ast.Expr
 _Pass: Final = ast.Pass
 _Raise: Final = ast.Raise
@@ -31,11 +29,6 @@ _Call: Final = ast.Call
 _Attribute: Final = ast.Attribute
 _Subscript: Final = ast.Subscript
 _MatchAs: Final = ast.MatchAs
-_match_case: Final = ast.match_case
-_ExceptHandler: Final = ast.ExceptHandler
-_Import: Final = ast.Import
-_ImportFrom: Final = ast.ImportFrom
-_AnnAssign: Final = ast.AnnAssign
 
 #: Decorators that make an empty body legitimate.
 _EXEMPT_DECORATORS: Final = frozenset(
@@ -50,19 +43,42 @@ _EXEMPT_DECORATORS: Final = frozenset(
 _NOT_IMPLEMENTED: Final = frozenset({"NotImplementedError", "NotImplemented"})
 _NONE: Final[frozenset[str]] = frozenset()
 
+# Statement kinds of the walk; any type not listed (If, For, While, Try, With,
+# Match, and statements of newer Pythons) is a compound statement.
+_SIMPLE, _EXPR, _FUNCTION, _CLASS, _IMPORT, _ANN_ASSIGN, _PASS, _CASE, _HANDLER, _COMPOUND = range(
+    10
+)
+_KINDS: Final[dict[type, int]] = {
+    **{
+        t: _SIMPLE
+        for t in (
+            ast.Assign,
+            ast.AugAssign,
+            ast.Return,
+            ast.Raise,
+            ast.Assert,
+            ast.Delete,
+            ast.Global,
+            ast.Nonlocal,
+            ast.Break,
+            ast.Continue,
+            *((ast.TypeAlias,) if hasattr(ast, "TypeAlias") else ()),
+        )
+    },
+    ast.Expr: _EXPR,
+    ast.FunctionDef: _FUNCTION,
+    ast.AsyncFunctionDef: _FUNCTION,
+    ast.ClassDef: _CLASS,
+    ast.Import: _IMPORT,
+    ast.ImportFrom: _IMPORT,
+    ast.AnnAssign: _ANN_ASSIGN,
+    ast.Pass: _PASS,
+    ast.match_case: _CASE,
+    ast.ExceptHandler: _HANDLER,
+}
+
 #: Statement fields that hold statement lists (walked with their context).
 _BODY_FIELDS: Final = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
-_STRUCTURE: Final = (
-    ast.If,
-    ast.For,
-    ast.AsyncFor,
-    ast.While,
-    ast.Try,
-    ast.With,
-    ast.AsyncWith,
-    ast.Match,
-) + ((ast.TryStar,) if hasattr(ast, "TryStar") else ())
-
 _body_fields: dict[type, tuple[str, ...]] = {}
 
 
@@ -188,74 +204,67 @@ def python_facts(tree: ast.Module, decisions: list[int]) -> CodeFacts:
     cc = [1]
     body = tree.body
     module_documented = bool(body) and _is_docstring(body[0])
-    # (statement, block, owner) with owner 0/1/2 = none/class/Protocol class.
-    stack: list[tuple[ast.AST, int, int]] = [(s, 0, 0) for s in body]
-    pop = stack.pop
-    push = stack.append
+    # Frames: (statements, block, owner) with owner 0/1/2 = none/class/Protocol class.
+    # Order does not matter (the lists are sorted at the end), so a body is walked
+    # with a plain loop and the bodies it holds are pushed as frames of their own.
+    frames: list[tuple[list[Any], int, int]] = [(body, 0, 0)]
     statements = 0
     structure = False
     imports = False
-    while stack:
-        node, block, owner = pop()
-        t = type(node)
-        if t is _Expr:
-            value = node.value  # type: ignore[attr-defined]
-            if type(value) is _Constant and (type(value.value) is str or value.value is Ellipsis):
-                continue  # docstrings and `...` are not statements
-            statements += 1
-            continue
-        if t is _FunctionDef or t is _AsyncFunctionDef:
-            fn: ast.FunctionDef = node  # type: ignore[assignment]
-            statements += 1
-            structure = True
-            _function(facts, fn, owner, block == 0)
-            inner = len(cc)
-            cc.append(1)
-            fbody = fn.body
-            spans.append((fbody[0].lineno, fn.end_lineno or fbody[-1].lineno))
-            names.append((fn.name, fn.lineno))
-            for s in fbody:
-                push((s, inner, 0))
-            continue
-        if t is _ClassDef:
-            cls: ast.ClassDef = node  # type: ignore[assignment]
-            statements += 1
-            structure = True
-            facts.has_class = True
-            if block == 0 and not cls.name.startswith("_"):
-                facts.doc_total += 1
-                if not _is_docstring(cls.body[0]):
-                    facts.doc_missing.append((cls.lineno, cls.name))
-            inner_owner = 2 if _is_protocol(cls) else 1
-            for s in cls.body:
-                push((s, block, inner_owner))
-            continue
-        if t is _Pass:
-            continue
-        if t is _match_case:
-            case: ast.match_case = node  # type: ignore[assignment]
-            # Every case is a branch, except an irrefutable one without a guard
-            # (`case _:` / `case x:`), the `else` of the match.
-            if case.guard is not None or not (
-                type(case.pattern) is _MatchAs and case.pattern.pattern is None
-            ):
-                cc[block] += 1
-        elif t is not _ExceptHandler:
-            statements += 1
-            if t is _Import or t is _ImportFrom:
-                imports = True
-                continue
-            if t is _AnnAssign:
-                facts.ann_assign += 1
-                continue
-            if not structure and t in _STRUCTURE:
+    kinds = _KINDS
+    while frames:
+        nodes, block, owner = frames.pop()
+        for node in nodes:
+            kind = kinds.get(type(node), _COMPOUND)
+            if kind == _SIMPLE:
+                statements += 1
+            elif kind == _EXPR:
+                value = node.value
+                if type(value) is not _Constant or not (
+                    type(value.value) is str or value.value is Ellipsis
+                ):
+                    statements += 1  # docstrings and `...` are not statements
+            elif kind == _FUNCTION:
+                statements += 1
                 structure = True
-        lists = _body_fields.get(t)
-        if lists is None:
-            lists = _body_fields_of(t)
-        for f in lists:
-            for s in getattr(node, f):
-                push((s, block, owner))
+                _function(facts, node, owner, block == 0)
+                fbody = node.body
+                frames.append((fbody, len(cc), 0))
+                cc.append(1)
+                spans.append((fbody[0].lineno, node.end_lineno or fbody[-1].lineno))
+                names.append((node.name, node.lineno))
+            elif kind == _CLASS:
+                statements += 1
+                structure = True
+                facts.has_class = True
+                if block == 0 and not node.name.startswith("_"):
+                    facts.doc_total += 1
+                    if not _is_docstring(node.body[0]):
+                        facts.doc_missing.append((node.lineno, node.name))
+                frames.append((node.body, block, 2 if _is_protocol(node) else 1))
+            elif kind == _IMPORT:
+                statements += 1
+                imports = True
+            elif kind == _ANN_ASSIGN:
+                statements += 1
+                facts.ann_assign += 1
+            elif kind != _PASS:
+                if kind == _CASE:
+                    # Every case is a branch, except an irrefutable one without a guard
+                    # (`case _:` / `case x:`), the `else` of the match.
+                    pattern = node.pattern
+                    if node.guard is not None or not (
+                        type(pattern) is _MatchAs and pattern.pattern is None
+                    ):
+                        cc[block] += 1
+                elif kind == _COMPOUND:
+                    statements += 1
+                    structure = True
+                lists = _body_fields.get(type(node))
+                if lists is None:
+                    lists = _body_fields_of(type(node))
+                for f in lists:
+                    frames.append((getattr(node, f), block, owner))
     if facts.doc_total == 0:
         facts.doc_total = 1
         if not module_documented:

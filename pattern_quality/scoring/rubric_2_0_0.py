@@ -134,7 +134,14 @@ class Rubric200:
             The five dimension scores, each in [0, 1].
         """
         code = pattern.code
-        facts = None if not code or code.isspace() else analyze(code)
+        raw = pattern.metadata.get("complexity")
+        declared = _LEVEL_INDEX.get(raw.strip().lower(), -1) if isinstance(raw, str) else -1
+        if not code or code.isspace():
+            facts = None
+        else:
+            # Without a declared level the complexity score is fixed: measure it
+            # only when it counts or when the findings will explain it.
+            facts = analyze(code, complexity=declared >= 0 or findings is not None)
         if findings is not None and facts is not None:
             rule = "fallback" if not facts.parsed else "note"
             for note in facts.notes:
@@ -144,7 +151,7 @@ class Rubric200:
             _documentation(facts, pattern.text, findings),
             _onex(facts, pattern, findings),
             _richness(pattern, findings),
-            _complexity(facts, pattern.metadata, findings),
+            _complexity(facts, raw, declared, findings),
         )
 
 
@@ -298,15 +305,16 @@ def _richness(pattern: Pattern, out: list[Finding] | None) -> float:
 
 
 def _complexity(
-    facts: CodeFacts | None, metadata: Mapping[str, Any], out: list[Finding] | None
+    facts: CodeFacts | None, raw: object, declared: int, out: list[Finding] | None
 ) -> float:
+    """Score the declared level (index ``declared``, -1 when undeclared) of ``raw``."""
     d = "complexity"
     if facts is None:
         if out is not None:
             out.append(Finding(d, "no_code", _UNDECLARED, "no code"))
         return _UNDECLARED
-    raw = metadata.get("complexity")
-    declared = _LEVEL_INDEX.get(raw.strip().lower(), -1) if isinstance(raw, str) else -1
+    if declared < 0 and out is None:
+        return _UNDECLARED
     actual = _level(facts.max_cc)
     score = _UNDECLARED if declared < 0 else _LEVEL_SCORES[abs(declared - actual)]
     if out is not None:
