@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 from .base import DimensionScores, Rubric
-from .scorer import WEIGHTS, PatternQualityScorer, available_rubrics
+from .scorer import DEFAULT_RUBRIC, WEIGHTS, PatternQualityScorer, available_rubrics
 
-__all__ = ["WEIGHTS", "DimensionScores", "PatternQualityScorer", "Rubric", "available_rubrics"]
+__all__ = [
+    "DEFAULT_RUBRIC",
+    "WEIGHTS",
+    "DimensionScores",
+    "PatternQualityScorer",
+    "Rubric",
+    "available_rubrics",
+]

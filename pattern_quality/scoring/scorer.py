@@ -15,7 +15,7 @@ from ..models import (
     Pattern,
     QualityScore,
 )
-from . import rubric_1_0_0
+from . import rubric_1_0_0, rubric_2_0_0
 from .base import Rubric
 
 if TYPE_CHECKING:
@@ -36,10 +36,11 @@ WEIGHTS: Final[Mapping[str, float]] = MappingProxyType(
 
 _RUBRICS: Final[dict[str, Rubric]] = {
     rubric_1_0_0.VERSION: rubric_1_0_0.RUBRIC,
+    rubric_2_0_0.VERSION: rubric_2_0_0.RUBRIC,
 }
 
-#: The rubric used when none is named.
-DEFAULT_RUBRIC: Final = "1.0.0"
+#: The rubric used when none is named (``"1.0.0"`` stays available, bit-exact).
+DEFAULT_RUBRIC: Final = rubric_2_0_0.VERSION
 
 
 def available_rubrics() -> tuple[str, ...]:
@@ -79,7 +80,9 @@ class PatternQualityScorer:
         """Create a scorer.
 
         Args:
-            rubric: Rubric version to score with; see :func:`available_rubrics`.
+            rubric: Rubric version to score with (default :data:`DEFAULT_RUBRIC`,
+                ``"2.0.0"``; ``"1.0.0"`` is the legacy rubric, float for float);
+                see :func:`available_rubrics`.
             explain: Collect the findings behind each dimension into
                 :attr:`QualityScore.findings` (a little slower; off for bulk jobs
                 that never read them).
