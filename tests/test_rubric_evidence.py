@@ -3,7 +3,7 @@
 Goals (issue 7): 2.0.0 ranks the complete twin strictly higher in at least 98 % of
 the degraded pairs, and scores every false-positive-only pair identically (all
 five dimensions equal). Rubric 1.0.0 is measured on the same pairs for the table
-in ``docs/rubric-2.md``; the test checks that the table there is the one computed
+in ``docs/rubric.md``; the test checks that the table there is the one computed
 here. Print it with::
 
     .venv/bin/python -m tests.test_rubric_evidence
@@ -26,7 +26,7 @@ from pattern_quality.scoring.base import DimensionScores
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = ROOT / "tests" / "data" / "labelled" / "pairs.json"
-DOC = ROOT / "docs" / "rubric-2.md"
+DOC = ROOT / "docs" / "rubric.md"
 COMMAND = ".venv/bin/python -m tests.test_rubric_evidence"
 
 Score = Callable[[Pattern], DimensionScores]
