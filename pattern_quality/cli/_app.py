@@ -14,7 +14,7 @@ __all__ = ["build_parser", "main"]
 
 # Each module defines ``register(subparsers)``, which adds its sub-command(s) and
 # sets ``func(args) -> int`` on them. Add a module here to add a command.
-_COMMAND_MODULES: tuple[str, ...] = ("migrate", "backfill", "report", "demo")
+_COMMAND_MODULES: tuple[str, ...] = ("migrate", "backfill", "report", "demo", "score")
 
 
 def build_parser() -> argparse.ArgumentParser:

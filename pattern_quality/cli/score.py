@@ -1,0 +1,195 @@
+"""``pattern-quality score``: score files or pattern JSON and explain the scores.
+
+Each argument is one of:
+
+* ``-``: JSON read from stdin (one pattern mapping or a list of them);
+* a path to a ``.json`` file: one pattern mapping or a list of them;
+* a path to any other file (``.py``, ``.ts``, ...): one pattern whose ``code``
+  is the file's text (UTF-8) and whose ``pattern_name`` is the file's stem;
+* an inline JSON object (or a list of objects), e.g. ``'{"code": "pass"}'``.
+
+An argument is scored whole or not at all: when it cannot be read or holds an
+invalid pattern, one error line naming it goes to stderr and none of its
+patterns is printed. The other arguments are still scored. Exit codes: 0 every
+argument was scored; 2 at least one argument was missing or invalid (or the
+usage was wrong).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Final
+
+from ..errors import PatternValidationError
+from ..models import Pattern, QualityScore
+from ..scoring import DEFAULT_RUBRIC, PatternQualityScorer, available_rubrics
+from ._common import EXIT_OK, EXIT_UNAVAILABLE, error, print_json
+
+__all__ = ["ArgumentError", "load_argument", "register", "run"]
+
+#: The argument that reads JSON from stdin.
+STDIN: Final = "-"
+#: Longest argument shown in full in a message (inline JSON / paths).
+_SHOWN_JSON: Final = 60
+_SHOWN_PATH: Final = 200
+
+
+class ArgumentError(ValueError):
+    """One ``score`` argument cannot be read or holds an invalid pattern."""
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``score`` sub-command.
+
+    Args:
+        subparsers: The ``pattern-quality`` sub-command collection.
+    """
+    parser = subparsers.add_parser(
+        "score",
+        help="score source files or pattern JSON and explain each score",
+        description=(
+            "Score each argument and print the composite, the tier and the findings "
+            "behind every dimension. An argument is a source file (a pattern whose code "
+            "is the file and whose name is the file stem), a .json file holding one "
+            "pattern or a list of them, '-' for that JSON on stdin, or an inline JSON "
+            "object. Nothing is stored. Exit codes: 0 all scored; 2 an argument was "
+            "missing or invalid (named on stderr; the others are still scored)."
+        ),
+    )
+    parser.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="PATH_OR_JSON",
+        help="a source file, a .json file, '-' (JSON on stdin) or an inline JSON object",
+    )
+    parser.add_argument(
+        "--rubric",
+        choices=available_rubrics(),
+        default=DEFAULT_RUBRIC,
+        help="rubric version to score with (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON list of the scores (every field, findings included)",
+    )
+    parser.set_defaults(func=run)
+
+
+def _shown(argument: str, limit: int) -> str:
+    text = " ".join(argument.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _patterns_from_json(text: str, where: str) -> list[Pattern]:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ArgumentError(f"{where}: invalid JSON: {exc}") from None
+    except RecursionError:
+        raise ArgumentError(f"{where}: invalid JSON: nested too deeply") from None
+    if isinstance(document, Mapping):
+        items, many = [document], False
+    elif isinstance(document, list):
+        items, many = document, True
+    else:
+        raise ArgumentError(
+            f"{where}: expected a pattern object or a list of them, "
+            f"got a JSON {type(document).__name__}"
+        )
+    patterns = []
+    for index, item in enumerate(items):
+        label = f"{where} item {index}" if many else where
+        if not isinstance(item, Mapping):
+            raise ArgumentError(
+                f"{label}: expected a pattern object, got a JSON {type(item).__name__}"
+            )
+        try:
+            patterns.append(Pattern.from_mapping(item))
+        except PatternValidationError as exc:
+            raise ArgumentError(f"{label}: {exc}") from None
+    return patterns
+
+
+def _read_text(path: Path, where: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ArgumentError(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except IsADirectoryError:
+        raise ArgumentError(f"{where}: is a directory, not a file") from None
+    except OSError as exc:
+        raise ArgumentError(f"{where}: cannot read: {exc.strerror or exc}") from None
+
+
+def _is_file(argument: str) -> bool:
+    try:
+        return Path(argument).exists()
+    except (OSError, ValueError):  # too long for a path, or holds a NUL character
+        return False
+
+
+def load_argument(argument: str, stdin: str | None = None) -> list[Pattern]:
+    """Turn one ``score`` argument into the patterns it holds.
+
+    Args:
+        argument: ``-``, a file path, or an inline JSON object or list.
+        stdin: The text of stdin, for ``-`` (read by the caller, once).
+
+    Returns:
+        The validated patterns, in the order given (possibly empty for ``[]``).
+
+    Raises:
+        ArgumentError: The file does not exist or cannot be read, the JSON is
+            invalid or not a pattern object or list of them, or a pattern has a
+            wrong type; the message names the argument (and the list index).
+    """
+    if argument == STDIN:
+        return _patterns_from_json(stdin or "", "<stdin>")
+    if _is_file(argument):
+        path = Path(argument)
+        text = _read_text(path, argument)
+        if path.suffix.lower() == ".json":
+            return _patterns_from_json(text, argument)
+        return [Pattern(pattern_name=path.stem, code=text)]
+    if argument.lstrip().startswith(("{", "[")):
+        return _patterns_from_json(argument, f"inline JSON '{_shown(argument, _SHOWN_JSON)}'")
+    shown = _shown(argument, _SHOWN_PATH)
+    raise ArgumentError(f"{shown}: no such file (nor an inline JSON object)")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Score every argument and print the explanations (or ``--json``).
+
+    Args:
+        args: Parsed arguments (``inputs``, ``rubric``, ``json``).
+
+    Returns:
+        0 when every argument was scored, 2 when at least one was missing or invalid.
+    """
+    scorer = PatternQualityScorer(args.rubric, explain=True)
+    stdin = sys.stdin.read() if STDIN in args.inputs else None
+    scores: list[QualityScore] = []
+    failed = 0
+    for argument in args.inputs:
+        try:
+            patterns = load_argument(argument, stdin)
+        except ArgumentError as exc:
+            error(str(exc))
+            failed += 1
+            continue
+        batch = [scorer.score_pattern(p) for p in patterns]
+        if not args.json:  # text as it comes, one block per pattern, blank line between
+            for score in batch:
+                print(("\n" if scores else "") + score.explain(), flush=True)
+                scores.append(score)
+        else:
+            scores.extend(batch)
+    if args.json:
+        document: list[dict[str, Any]] = [s.to_dict() for s in scores]
+        print_json(document)
+    return EXIT_UNAVAILABLE if failed else EXIT_OK
