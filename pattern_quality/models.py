@@ -414,6 +414,10 @@ def _version(value: object) -> str:
     return _str("version", value)
 
 
+def _content_hash(value: object) -> str | None:
+    return _opt_str("content_hash", value)
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -438,6 +442,11 @@ class QualityScore:
         confidence: Confidence of the pattern's source, in [0, 1].
         measurement_timestamp: When the score was measured (UTC).
         version: Rubric version that produced the score.
+        findings: Why each dimension scored as it did (empty unless the scorer
+            was asked to explain).
+        content_hash: :func:`~pattern_quality.hashing.content_hash` of the scored
+            pattern, when the scorer computed it (``None`` otherwise); stored
+            with the row and compared by incremental re-scoring.
     """
 
     pattern_id: str | None = attrs.field(converter=_pattern_id)
@@ -452,6 +461,7 @@ class QualityScore:
     measurement_timestamp: datetime = attrs.field(factory=_now, converter=_utc)
     version: str = attrs.field(default="1.0.0", converter=_version)
     findings: tuple[Finding, ...] = attrs.field(default=(), converter=_findings)
+    content_hash: str | None = attrs.field(default=None, converter=_content_hash)
 
     @classmethod
     def _from_parts(
@@ -462,6 +472,7 @@ class QualityScore:
         timestamp: datetime,
         version: str,
         findings: tuple[Finding, ...],
+        content_hash: str | None = None,
     ) -> QualityScore:
         """Build a score from a validated pattern and rubric output (the scorer's hot path).
 
@@ -480,6 +491,7 @@ class QualityScore:
             and 0.0 <= x <= 1.0
             and type(c) is type(d) is type(o) is type(m) is type(x) is float
             and timestamp.tzinfo is UTC
+            and (content_hash is None or type(content_hash) is str)
         ):
             return cls(
                 pattern_id=pattern.pattern_id,
@@ -494,6 +506,7 @@ class QualityScore:
                 measurement_timestamp=timestamp,
                 version=version,
                 findings=findings,
+                content_hash=content_hash,
             )
         self = _new(cls)
         _set(self, "pattern_id", pattern.pattern_id)
@@ -508,6 +521,7 @@ class QualityScore:
         _set(self, "measurement_timestamp", timestamp)
         _set(self, "version", version)
         _set(self, "findings", findings)
+        _set(self, "content_hash", content_hash)
         return self
 
     @property
@@ -591,10 +605,12 @@ class StoredQuality(QualityScore):
         fields: tuple[Any, ...],
         created_at: datetime | None,
         updated_at: datetime | None,
+        content_hash: str | None = None,
     ) -> StoredQuality:
         """Build a row read from a store (the read hot path).
 
-        ``fields`` holds the :class:`QualityScore` fields in declaration order.
+        ``fields`` holds the :class:`QualityScore` fields in declaration order,
+        up to ``findings``; ``content_hash`` is passed on its own.
         Values of the exact expected types and ranges are taken as they are;
         anything else goes through the validating constructor, which raises.
         """
@@ -618,6 +634,7 @@ class StoredQuality(QualityScore):
             and measured.tzinfo is UTC
             and (created_at is None or (type(created_at) is datetime and created_at.tzinfo is UTC))
             and (updated_at is None or (type(updated_at) is datetime and updated_at.tzinfo is UTC))
+            and (content_hash is None or type(content_hash) is str)
         ):
             self = _new(cls)
             _set(self, "pattern_id", pid)
@@ -632,10 +649,13 @@ class StoredQuality(QualityScore):
             _set(self, "measurement_timestamp", measured)
             _set(self, "version", version)
             _set(self, "findings", findings)
+            _set(self, "content_hash", content_hash)
             _set(self, "created_at", created_at)
             _set(self, "updated_at", updated_at)
             return self
-        values = dict(zip(_STORED_FIELDS, (*fields, created_at, updated_at), strict=True))
+        values = dict(
+            zip(_STORED_FIELDS, (*fields, content_hash, created_at, updated_at), strict=True)
+        )
         return cls(**values)
 
     def to_score(self) -> QualityScore:

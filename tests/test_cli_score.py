@@ -13,6 +13,7 @@ import pytest
 
 from pattern_quality import Pattern, PatternQualityScorer
 from pattern_quality.cli import main
+from pattern_quality.hashing import content_hash
 from tests import legacy_rubric
 
 STUB = "def load(path):\n    pass\n"
@@ -50,7 +51,7 @@ def _explain(data: Pattern | dict[str, Any], rubric: str = "2.0.0") -> str:
 
 
 def _expected_dict(data: Pattern | dict[str, Any], rubric: str = "2.0.0") -> dict[str, Any]:
-    doc = PatternQualityScorer(rubric).score_pattern(data).to_dict()
+    doc = PatternQualityScorer(rubric, content_hash=True).score_pattern(data).to_dict()
     del doc["measurement_timestamp"]
     return doc
 
@@ -102,6 +103,7 @@ def test_json_file_with_a_list_and_a_json_file_with_one_pattern(
     ]
     assert docs[0]["pattern_id"] == PATTERN["pattern_id"]
     assert docs[0]["version"] == "2.0.0" and docs[0]["confidence"] == 0.8
+    assert docs[0]["content_hash"] == content_hash(PATTERN) == docs[2]["content_hash"]
     assert {"dimension", "rule", "effect", "detail"} == set(docs[0]["findings"][0])
     assert ("onex_compliance", "signature") in {
         (f["dimension"], f["rule"]) for f in docs[0]["findings"]

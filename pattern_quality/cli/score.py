@@ -171,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
     Returns:
         0 when every argument was scored, 2 when at least one was missing or invalid.
     """
-    scorer = PatternQualityScorer(args.rubric, explain=True)
+    scorer = PatternQualityScorer(args.rubric, explain=True, content_hash=True)
     stdin = sys.stdin.read() if STDIN in args.inputs else None
     scores: list[QualityScore] = []
     failed = 0

@@ -181,8 +181,10 @@ def encode_metadata(score: QualityScore) -> dict[str, Any]:
 
     Holds the five dimension scores under the SPEC §4 keys, ``pattern_name``,
     ``findings`` (the first :data:`MAX_STORED_FINDINGS`; NUL characters and lone
-    surrogates replaced) and, when findings were cut, ``findings_omitted`` (how
-    many). :func:`metadata_json` writes the same document as text, faster.
+    surrogates replaced), when findings were cut ``findings_omitted`` (how
+    many), and when the score has one ``content_hash`` (the scored pattern's
+    :func:`~pattern_quality.hashing.content_hash`, compared by incremental
+    re-scoring). :func:`metadata_json` writes the same document as text, faster.
 
     Args:
         score: A validated score.
@@ -196,6 +198,8 @@ def encode_metadata(score: QualityScore) -> dict[str, Any]:
     meta["findings"] = [_finding_dict(f) for f in findings[:MAX_STORED_FINDINGS]]
     if len(findings) > MAX_STORED_FINDINGS:
         meta["findings_omitted"] = len(findings) - MAX_STORED_FINDINGS
+    if score.content_hash is not None:
+        meta["content_hash"] = _clean(score.content_hash)
     return meta
 
 
@@ -243,6 +247,9 @@ def metadata_json(score: QualityScore, cache: dict[int, str] | None = None) -> s
     findings = score.findings
     omitted = len(findings) - MAX_STORED_FINDINGS
     tail = f',"findings_omitted":{omitted}' if omitted > 0 else ""
+    digest = score.content_hash
+    if digest is not None:
+        tail += f',"content_hash":{_json_str(_clean(digest))}'
     return (
         f'{{"completeness_score":{score.completeness_score!r},'
         f'"documentation_score":{score.documentation_score!r},'
@@ -364,7 +371,9 @@ def stored_from_row(row: Sequence[Any]) -> StoredQuality:
             JSON or ``None`` (legacy rows), ``version`` may be ``None``.
 
     Returns:
-        The stored score; findings restored as :class:`Finding` objects.
+        The stored score; findings restored as :class:`Finding` objects, the
+        content hash from ``metadata["content_hash"]`` (``None`` when absent or
+        not a string, e.g. on rows written before it was recorded).
 
     Raises:
         StoreError: The row lacks a dimension score (not written by a
@@ -389,6 +398,7 @@ def stored_from_row(row: Sequence[Any]) -> StoredQuality:
         dims = tuple(_unit(pid, k, v) for k, v in zip(DIMENSION_KEYS, dims, strict=True))
     name = meta.get("pattern_name")
     raw_findings = meta.get("findings")
+    digest = meta.get("content_hash")
     try:
         return StoredQuality._from_row(
             (
@@ -403,6 +413,7 @@ def stored_from_row(row: Sequence[Any]) -> StoredQuality:
             ),
             created,
             updated,
+            digest if type(digest) is str else None,
         )
     except PatternValidationError as exc:
         raise StoreError(f"stored row {pid} is invalid: {exc}") from exc

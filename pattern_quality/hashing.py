@@ -1,0 +1,99 @@
+"""The content hash of a pattern: what incremental re-scoring compares.
+
+:func:`content_hash` digests the pattern fields that a score depends on (SPEC
+§2: ``pattern_name``, ``code``, ``text``, ``metadata``, ``node_type``,
+``use_cases``, ``examples``, ``confidence``; not ``pattern_id``, which is the
+row's key, nor unknown extra keys). Stored rows keep it in their ``metadata``
+JSON under ``content_hash``; ``backfill(..., changed_only=True)`` skips a
+pattern whose stored row has the same hash and the same rubric version.
+
+The digest is BLAKE2b with a 16-byte digest (32 lowercase hex characters) of
+the pattern's canonical JSON: one object with exactly those eight keys, keys
+sorted at every level, no whitespace (``,`` and ``:`` separators), ASCII only
+(``\\uXXXX`` escapes, so lone surrogates hash too), lists for tuples, and
+``str(value)`` for a value JSON cannot hold (a ``datetime`` in the metadata, say).
+It is the same in every process, on every platform and Python version that
+keeps :mod:`json`'s float ``repr``. Mapping keys that cannot be sorted together
+(``1`` and ``"a"``) are compared as text, and values nested more than 100 levels
+deep (which no rubric reads) as one marker, so every pattern has a hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any, Final
+
+from .models import Pattern
+
+__all__ = ["CONTENT_HASH_FIELDS", "content_hash"]
+
+#: The pattern fields the content hash covers, in canonical (sorted) order.
+CONTENT_HASH_FIELDS: Final = (
+    "code",
+    "confidence",
+    "examples",
+    "metadata",
+    "node_type",
+    "pattern_name",
+    "text",
+    "use_cases",
+)
+
+_encode = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str
+).encode
+_blake2b = hashlib.blake2b
+#: Nesting kept by the slow path; deeper values (which no rubric reads) hash as one marker.
+_MAX_DEPTH: Final = 100
+_TOO_DEEP: Final = "<nested too deeply>"
+
+
+def _normalized(value: object, depth: int = 0) -> Any:
+    """Mapping keys as text, sorted; tuples and lists as lists (the slow path)."""
+    if depth > _MAX_DEPTH:
+        return _TOO_DEEP
+    if isinstance(value, Mapping):
+        items = [(str(k), _normalized(v, depth + 1)) for k, v in value.items()]
+        items.sort(key=lambda item: item[0])  # stable: equal texts keep their order
+        return dict(items)
+    if isinstance(value, list | tuple):
+        return [_normalized(v, depth + 1) for v in value]
+    return value
+
+
+def content_hash(pattern: Pattern | Mapping[str, Any]) -> str:
+    """Return the content hash of a pattern (see the module documentation).
+
+    Two patterns get the same hash exactly when their scored fields are equal
+    as JSON (``None`` and a missing key are the same thing, as everywhere).
+
+    Args:
+        pattern: A :class:`Pattern` or a pattern mapping (validated first).
+
+    Returns:
+        32 lowercase hex characters.
+
+    Raises:
+        PatternValidationError: ``pattern`` is a mapping with an invalid field.
+    """
+    if not isinstance(pattern, Pattern):
+        pattern = Pattern.from_mapping(pattern)
+    metadata = pattern.metadata
+    document = {
+        "code": pattern.code,
+        "confidence": pattern.confidence,
+        "examples": pattern.examples,
+        "metadata": metadata if type(metadata) is dict else dict(metadata),
+        "node_type": pattern.node_type,
+        "pattern_name": pattern.pattern_name,
+        "text": pattern.text,
+        "use_cases": pattern.use_cases,
+    }
+    try:
+        text = _encode(document)
+    except (TypeError, ValueError, RecursionError):
+        # Keys of mixed types, keys JSON cannot hold, or a reference cycle.
+        text = _encode(_normalized(document))
+    return _blake2b(text.encode("ascii"), digest_size=16).hexdigest()
