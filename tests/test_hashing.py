@@ -113,7 +113,7 @@ def test_awkward_values_still_hash() -> None:
     deep: list[Any] = []
     for _ in range(100_000):
         deep = [deep]
-    odd = [
+    odd: list[dict[str, Any]] = [
         {"metadata": {1: "x", "a": "y", (1, 2): "z"}},  # keys JSON cannot sort or hold
         {"metadata": cyclic},
         {"metadata": {"deep": deep}},
