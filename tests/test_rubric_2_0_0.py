@@ -718,6 +718,27 @@ def test_parse_warnings_are_silenced_and_do_not_change_the_path() -> None:
     assert facts.parsed
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import re\nPATTERN = re.compile('\\d+')\n",  # invalid escape sequence
+        "values = [1for item in range(3)]\n",  # a number run into a keyword
+        "x = 0x1fif True else 2\n",
+    ],
+)
+def test_every_parse_warning_is_silenced_under_any_filter(source: str) -> None:
+    results = []
+    for action in ("error", "default", "always", "ignore"):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter(action)
+            facts = analyze(source)
+            filters = list(warnings.filters)
+        results.append((facts.parsed, facts.statements))
+        assert caught == [], action  # nothing shown, nothing raised
+        assert filters[0] == (action, None, Warning, None, 0)  # the guard is gone again
+    assert results == [(True, 2 if "import" in source else 1)] * 4
+
+
 def test_global_state_is_restored() -> None:
     filters = list(warnings.filters)
     assert gc.isenabled()

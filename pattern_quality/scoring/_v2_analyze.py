@@ -11,9 +11,11 @@ Bounds (so that no input can crash the scorer or stall it):
   while the tree is built) switch to the fallback, with a note naming the cause;
 * the walk over the tree is iterative, so tree depth cannot exhaust the stack.
 
-Parse-time warnings (invalid escape sequences) are silenced so that the same
-code gets the same score under any warning filter (with warnings turned into
-errors, ``ast.parse`` would otherwise reject such code). The cyclic garbage
+Parse-time warnings (invalid escape sequences, a number run into a keyword as
+in ``1if x else y``) are silenced so that the same code gets the same score
+under any warning filter (with warnings turned into errors, ``ast.parse`` would
+otherwise reject such code): one ``ignore`` filter is pushed in front of the
+filters for the parse and popped after it. The cyclic garbage
 collector is paused while a tree is built and walked: an AST holds no reference
 cycles (reference counting frees it), and on large inputs the collector's
 repeated full passes over the growing tree double the cost of the parse.
@@ -22,11 +24,13 @@ repeated full passes over the growing tree double the cost of the parse.
 from __future__ import annotations
 
 import ast
+import contextlib
 import gc
 import re
 import textwrap
 import warnings
-from typing import Final
+from collections.abc import Callable
+from typing import Any, Final, cast
 
 from ._v2_facts import CodeFacts
 from ._v2_fallback import fallback_facts
@@ -39,12 +43,36 @@ __all__ = ["MAX_SOURCE_CHARS", "analyze"]
 MAX_SOURCE_CHARS: Final = 250_000
 
 _NON_BLANK: Final = re.compile(r"\S[^\n]*")
+#: The filter that silences parse-time warnings, put first while a tree is built.
+_IGNORE_ALL: Final = ("ignore", None, Warning, None, 0)
+#: Tells the C warnings module that the filter list changed (CPython 3.11-3.13).
+_filters_mutated: Final[Callable[[], None] | None] = getattr(warnings, "_filters_mutated", None)
 
 
 def _parse(code: str) -> ast.Module:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    """``ast.parse`` with every warning ignored, whatever the process's filters.
+
+    ``warnings.catch_warnings()`` copies and restores the whole filter list
+    (about 5 % of a typical pattern's parse); pushing one ``ignore`` filter in
+    front and popping it again does the same job for a fraction of that.
+    """
+    mutated = _filters_mutated
+    if mutated is None:  # another interpreter: the public, slower way
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return ast.parse(code)
+    filters = cast("list[Any]", warnings.filters)  # a list at run time
+    filters.insert(0, _IGNORE_ALL)
+    mutated()
+    try:
         return ast.parse(code)
+    finally:
+        if filters and filters[0] is _IGNORE_ALL:
+            del filters[0]
+        else:  # the list was changed meanwhile (another thread): drop ours anyway
+            with contextlib.suppress(ValueError):
+                filters.remove(_IGNORE_ALL)
+        mutated()
 
 
 def _why(exc: BaseException) -> str:
@@ -92,7 +120,10 @@ def analyze(code: str, complexity: bool = True) -> CodeFacts:
             source = textwrap.dedent(source)
             tree = _parse(source)
             dedented = True
-        comments, decisions = scan_python(source, complexity)
+        if complexity or "#" in source:
+            comments, decisions = scan_python(source, complexity)
+        else:  # no keywords wanted and no '#' at all: nothing to scan for
+            comments, decisions = [], []
         facts = python_facts(tree, decisions)
         if not complexity:
             facts.max_cc = 0

@@ -47,9 +47,14 @@ DECISION_KEYWORDS: Final = ("if", "elif", "for", "while", "except", "and", "or")
 # Every top-level alternative starts with a literal character, so the regex
 # engine skips ahead with a first-character set instead of trying every position
 # (a group around an alternative would defeat that). A keyword must not follow a
-# word character: the lookbehind sits after its first letter. Group 1 is a
+# word character: the lookbehind sits after its first letter. Keywords sharing a
+# first letter share one alternative (``elif`` / ``except``). Group 1 is a
 # comment, groups 2 and up are keywords, a match without a group is a string.
-_KEYWORDS: Final = "|".join(rf"{w[0]}(?<!\w{w[0]})({w[1:]})\b" for w in DECISION_KEYWORDS)
+_INITIALS: Final = dict.fromkeys(w[0] for w in DECISION_KEYWORDS)
+_KEYWORDS: Final = "|".join(
+    rf"{c}(?<!\w{c})({'|'.join(w[1:] for w in DECISION_KEYWORDS if w[0] == c)})\b"
+    for c in _INITIALS
+)
 _PYTHON: Final = re.compile(
     rf"{_TRIPLE_SQ}|{_TRIPLE_DQ}|{_SINGLE_SQ}|{_SINGLE_DQ}|#([^\r\n]*)|{_KEYWORDS}",
     re.DOTALL,

@@ -43,11 +43,22 @@ _EXEMPT_DECORATORS: Final = frozenset(
 _NOT_IMPLEMENTED: Final = frozenset({"NotImplementedError", "NotImplemented"})
 _NONE: Final[frozenset[str]] = frozenset()
 
-# Statement kinds of the walk; any type not listed (If, For, While, Try, With,
-# Match, and statements of newer Pythons) is a compound statement.
-_SIMPLE, _EXPR, _FUNCTION, _CLASS, _IMPORT, _ANN_ASSIGN, _PASS, _CASE, _HANDLER, _COMPOUND = range(
-    10
-)
+# Statement kinds of the walk; any type not listed (Try, With, Match, and
+# statements of newer Pythons) is a compound statement whose statement lists are
+# found through its ``_fields``.
+(
+    _SIMPLE,
+    _EXPR,
+    _IF_LOOP,
+    _FUNCTION,
+    _CLASS,
+    _IMPORT,
+    _ANN_ASSIGN,
+    _PASS,
+    _CASE,
+    _HANDLER,
+    _COMPOUND,
+) = range(11)
 _KINDS: Final[dict[type, int]] = {
     **{
         t: _SIMPLE
@@ -66,6 +77,10 @@ _KINDS: Final[dict[type, int]] = {
         )
     },
     ast.Expr: _EXPR,
+    ast.If: _IF_LOOP,
+    ast.For: _IF_LOOP,
+    ast.AsyncFor: _IF_LOOP,
+    ast.While: _IF_LOOP,
     ast.FunctionDef: _FUNCTION,
     ast.AsyncFunctionDef: _FUNCTION,
     ast.ClassDef: _CLASS,
@@ -206,14 +221,17 @@ def python_facts(tree: ast.Module, decisions: list[int]) -> CodeFacts:
     module_documented = bool(body) and _is_docstring(body[0])
     # Frames: (statements, block, owner) with owner 0/1/2 = none/class/Protocol class.
     # Order does not matter (the lists are sorted at the end), so a body is walked
-    # with a plain loop and the bodies it holds are pushed as frames of their own.
+    # with a plain loop and the bodies it holds are pushed as frames of their own
+    # (empty ones are never pushed).
     frames: list[tuple[list[Any], int, int]] = [(body, 0, 0)]
+    push = frames.append
+    pop = frames.pop
     statements = 0
     structure = False
     imports = False
     kinds = _KINDS
     while frames:
-        nodes, block, owner = frames.pop()
+        nodes, block, owner = pop()
         for node in nodes:
             kind = kinds.get(type(node), _COMPOUND)
             if kind == _SIMPLE:
@@ -224,15 +242,24 @@ def python_facts(tree: ast.Module, decisions: list[int]) -> CodeFacts:
                     type(value.value) is str or value.value is Ellipsis
                 ):
                     statements += 1  # docstrings and `...` are not statements
+            elif kind == _IF_LOOP:  # If, For, AsyncFor, While: body and else
+                statements += 1
+                structure = True
+                push((node.body, block, owner))
+                if node.orelse:
+                    push((node.orelse, block, owner))
             elif kind == _FUNCTION:
                 statements += 1
                 structure = True
                 _function(facts, node, owner, block == 0)
                 fbody = node.body
-                frames.append((fbody, len(cc), 0))
+                push((fbody, len(cc), 0))
                 cc.append(1)
                 spans.append((fbody[0].lineno, node.end_lineno or fbody[-1].lineno))
                 names.append((node.name, node.lineno))
+            elif kind == _IMPORT:
+                statements += 1
+                imports = True
             elif kind == _CLASS:
                 statements += 1
                 structure = True
@@ -241,10 +268,9 @@ def python_facts(tree: ast.Module, decisions: list[int]) -> CodeFacts:
                     facts.doc_total += 1
                     if not _is_docstring(node.body[0]):
                         facts.doc_missing.append((node.lineno, node.name))
-                frames.append((node.body, block, 2 if _is_protocol(node) else 1))
-            elif kind == _IMPORT:
-                statements += 1
-                imports = True
+                push((node.body, block, 2 if _is_protocol(node) else 1))
+            elif kind == _HANDLER:
+                push((node.body, block, owner))
             elif kind == _ANN_ASSIGN:
                 statements += 1
                 facts.ann_assign += 1
@@ -257,14 +283,16 @@ def python_facts(tree: ast.Module, decisions: list[int]) -> CodeFacts:
                         type(pattern) is _MatchAs and pattern.pattern is None
                     ):
                         cc[block] += 1
-                elif kind == _COMPOUND:
+                else:  # Try, With, Match, and compound statements of newer Pythons
                     statements += 1
                     structure = True
                 lists = _body_fields.get(type(node))
                 if lists is None:
                     lists = _body_fields_of(type(node))
                 for f in lists:
-                    frames.append((getattr(node, f), block, owner))
+                    sub = getattr(node, f)
+                    if sub:
+                        push((sub, block, owner))
     if facts.doc_total == 0:
         facts.doc_total = 1
         if not module_documented:
@@ -272,9 +300,15 @@ def python_facts(tree: ast.Module, decisions: list[int]) -> CodeFacts:
     facts.statements = statements
     facts.structure = structure
     facts.imports = imports
-    facts.stubs.sort()
-    facts.doc_missing.sort()
-    facts.executes.sort()
+    if len(facts.doc_missing) > 1:
+        facts.doc_missing.sort()
+    if len(cc) == 1:  # no function: the module is the only block
+        facts.max_cc = cc[0] + len(decisions)
+        return facts
+    if len(facts.stubs) > 1:
+        facts.stubs.sort()
+    if len(facts.executes) > 1:
+        facts.executes.sort()
     _attribute(decisions, spans, cc)
     # The most complex block; on ties a function before the module, then the first.
     best = max(range(len(cc)), key=lambda b: (cc[b], b > 0, -names[b][1]))

@@ -12,6 +12,7 @@ scores.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
@@ -61,12 +62,16 @@ def _short(text: str) -> str:
     return text if len(text) <= _MAX_DETAIL else text[: _MAX_DETAIL - 3] + "..."
 
 
+#: A letter or digit (``[^\W_]`` is exactly ``str.isalnum`` per character).
+_ALNUM: Final = re.compile(r"[^\W_]")
+
+
 def _is_doc_comment(text: str) -> bool:
     """A comment documents when it has a word and is not a tool directive or shebang."""
     if text.startswith("#!"):
         return False
     body = text.lstrip("#/*! \t").lower()
-    if not any(ch.isalnum() for ch in body):
+    if _ALNUM.search(body) is None:
         return False
     return not body.startswith(_DIRECTIVES) and "coding:" not in body[:20]
 
