@@ -54,8 +54,8 @@ DEFAULT_PAGE_SIZE: Final = 1000
 #: Points per ``scroll`` call in qdrant-client's local mode. Local mode sorts every
 #: id of the collection on each call, so small pages make a full scroll quadratic;
 #: very large ones pay for deep-copying the page's payloads at once. Measured
-#: (docs/performance.md, "Backfill"): 5,000 is the fastest at 20k points (the size
-#: above which qdrant-client advises a server) and 3.7x faster than 1,000 at 100k.
+#: (docs/performance.md, "Backfill"), full scroll of 20k points: 1.9 s at 5,000 vs
+#: 2.5 s at 1,000; of 100k points: 8.8 s at 5,000, 9.5 s at 10,000, 15.6 s at 1,000.
 LOCAL_PAGE_SIZE: Final = 5000
 
 

@@ -203,7 +203,7 @@ def backfill(
             below this value; they are counted in ``skipped``.
         dry_run: Score and report, write nothing.
         batch_size: Scores per store call; memory is bounded by about twice this.
-        scorer: The scorer (default: rubric 1.0.0 without findings, the fast path).
+        scorer: The scorer (default: the default rubric without findings, the fast path).
         retry: How failed writes are retried (transient errors only).
         progress: Called with the number of items read since its previous call,
             about every ``batch_size`` items and at the end.
@@ -352,7 +352,7 @@ async def abackfill(
         min_confidence: Skip patterns whose confidence is below this value.
         dry_run: Score and report, write nothing.
         batch_size: Scores per store call.
-        scorer: The scorer (default: rubric 1.0.0 without findings).
+        scorer: The scorer (default: the default rubric without findings).
         retry: How failed writes are retried (transient errors only).
         progress: Called with the number of items read since its previous call.
 

@@ -37,7 +37,7 @@ from pattern_quality.qdrant import (
 )
 from pattern_quality.report import summarize
 from pattern_quality.sample import load_sample_patterns
-from pattern_quality.scoring import PatternQualityScorer
+from pattern_quality.scoring import DEFAULT_RUBRIC, PatternQualityScorer
 from pattern_quality.storage.memory import AsyncInMemoryQualityStore, InMemoryQualityStore
 from pattern_quality.storage.postgres import PostgresQualityStore
 from pattern_quality.storage.postgres_async import AsyncPostgresQualityStore
@@ -436,8 +436,10 @@ def test_report_to_dict_and_averages() -> None:
     assert doc["dimension_averages"]["composite_score"] == pytest.approx(
         (scores[0].composite_score + scores[1].composite_score) / 2
     )
-    assert report.summary.total == 2 and report.summary.versions == ("1.0.0",)
-    assert isinstance(report, BackfillReport) and report.rubric_version == "1.0.0"
+    assert report.summary.total == 2 and report.summary.versions == (DEFAULT_RUBRIC,)
+    assert isinstance(report, BackfillReport) and report.rubric_version == DEFAULT_RUBRIC
+    legacy = backfill([_mapping(1)], None, dry_run=True, scorer=PatternQualityScorer("1.0.0"))
+    assert legacy.rubric_version == "1.0.0"
 
 
 def test_progress_is_called_with_increments_summing_to_seen() -> None:

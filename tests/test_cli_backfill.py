@@ -24,6 +24,7 @@ from pattern_quality.backfill import RetryPolicy
 from pattern_quality.cli import backfill as cli_backfill
 from pattern_quality.cli import main
 from pattern_quality.qdrant import QdrantPatternSource
+from pattern_quality.scoring import DEFAULT_RUBRIC
 from tests import qdrant_data as data
 
 PASSWORD = "pw-Sup3r-s3cret-9876"
@@ -86,7 +87,7 @@ def test_all_collections_exit_1_lists_failures_and_stores_the_rest(
     assert "       1  metadata: expected a mapping" in lines
     assert f"          e.g. code_patterns/{data.U3}" in lines
     assert "          e.g. quality_vectors/102" in lines
-    assert "tier distribution (7 scored, rubric 1.0.0)" in lines
+    assert f"tier distribution (7 scored, rubric {DEFAULT_RUBRIC})" in lines
     assert "dimension averages" in lines
     assert any(line.startswith("throughput: 11 patterns in ") for line in lines)
 
@@ -418,3 +419,23 @@ def test_progress_bar_on_a_terminal(qdrant_path: Path, migrated_dsn: str) -> Non
     assert proc.returncode == 1
     assert "11/11" in bar and "pattern" in bar
     assert proc.stdout.splitlines()[0].startswith("backfill of code_patterns")
+
+
+def _versions(dsn: str) -> set[str]:
+    with psycopg.connect(dsn) as conn:
+        return {r[0] for r in conn.execute("SELECT DISTINCT version FROM pattern_quality_metrics")}
+
+
+def test_rubric_option_picks_the_rubric_and_the_stored_version(
+    capsys: pytest.CaptureFixture[str], qdrant_path: Path, migrated_dsn: str
+) -> None:
+    base = ("--qdrant-path", str(qdrant_path), "--database-url", migrated_dsn, "--json",
+            "--collection", "execution_patterns")  # fmt: skip
+    code, out, _ = _run(capsys, *base)
+    assert (code, json.loads(out)["rubric_version"]) == (0, DEFAULT_RUBRIC)
+    assert _versions(migrated_dsn) == {DEFAULT_RUBRIC}
+    code, out, _ = _run(capsys, *base, "--rubric", "1.0.0")
+    assert (code, json.loads(out)["rubric_version"]) == (0, "1.0.0")
+    assert _versions(migrated_dsn) == {"1.0.0"}
+    assert _count(migrated_dsn) == 2
+    assert _run(capsys, *base, "--rubric", "9.9.9")[0] == 2

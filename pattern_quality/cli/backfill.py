@@ -22,6 +22,7 @@ from .._backfill_core import DEFAULT_BATCH_SIZE, BackfillError, BackfillReport, 
 from .._qdrant_common import DEFAULT_COLLECTIONS, KNOWN_COLLECTIONS, Shard, scrub
 from ..backfill import backfill
 from ..errors import ConfigurationError, PatternQualityError
+from ..scoring import DEFAULT_RUBRIC, PatternQualityScorer, available_rubrics
 from ..storage.postgres import PostgresQualityStore
 from ._backfill_output import format_failures, format_report
 from ._common import (
@@ -95,8 +96,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "backfill",
         help="score Qdrant collections and store one score per pattern",
         description=(
-            "Scroll Qdrant collections page by page, score every pattern with rubric "
-            "1.0.0 and upsert the scores into pattern_quality_metrics in batches. "
+            "Scroll Qdrant collections page by page, score every pattern (default rubric "
+            f"{DEFAULT_RUBRIC}) and upsert the scores into pattern_quality_metrics in batches. "
             "Re-runs update rows, never duplicate them. Exit codes: 0 all stored; "
             "1 some points failed (listed), the rest stored; 2 could not complete."
         ),
@@ -133,6 +134,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         type=_shard,
         metavar="K/N",
         help="only score the K-th of N disjoint slices of the points (by pattern id)",
+    )
+    p.add_argument(
+        "--rubric",
+        choices=available_rubrics(),
+        default=DEFAULT_RUBRIC,
+        help=f"rubric to score with (default: {DEFAULT_RUBRIC}; 1.0.0 is the legacy one)",
     )
     p.add_argument("--dry-run", action="store_true", help="score and report, write nothing")
     add_database_option(p)
@@ -252,6 +259,7 @@ def _backfill(args: argparse.Namespace, secret: str | None) -> int:
                         min_confidence=args.min_confidence,
                         dry_run=args.dry_run,
                         batch_size=args.batch_size,
+                        scorer=PatternQualityScorer(args.rubric, explain=False),
                         retry=RETRY,
                         progress=progress,
                     )

@@ -11,7 +11,8 @@ durability settings, unless ``--dsn`` or ``$PATTERN_QUALITY_TEST_DSN`` names a s
     with ``code``/``metadata``, half integer ids with ``content_preview``) through
     :class:`QdrantPatternSource`, plus the full-scroll time per page size;
 (c) peak RSS (``resource.getrusage``, in subprocesses) for 100k vs 1M patterns
-    streamed from a generator into PostgreSQL;
+    streamed from a generator: by default a dry run (source, scorer, batches and
+    report: the pipeline alone), with ``--rss-postgres`` into PostgreSQL;
 (d) the seed's 1,085-pattern case through the CLI, connecting included.
 
 The baseline is shaped like the legacy tool (SPEC §6): load everything first, score
@@ -21,9 +22,10 @@ and extrapolated; the legacy tool also slept 0.5 s per 100 rows, shown separatel
 
 Usage::
 
-    .venv/bin/python tests/benchmarks/bench_backfill.py                # ~2-3 minutes
+    .venv/bin/python tests/benchmarks/bench_backfill.py                # a few minutes
     .venv/bin/python tests/benchmarks/bench_backfill.py --quick        # smaller sizes
-    .venv/bin/python tests/benchmarks/bench_backfill.py --patterns 1000000 --rss 100000,5000000
+    .venv/bin/python tests/benchmarks/bench_backfill.py --rss-postgres  # (c) into PostgreSQL too
+    .venv/bin/python tests/benchmarks/bench_backfill.py --rubric 2.0.0  # the default rubric
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ from psycopg import sql  # noqa: E402
 from psycopg.conninfo import make_conninfo  # noqa: E402
 from qdrant_client import QdrantClient, models  # noqa: E402
 
-from pattern_quality import PatternQualityScorer  # noqa: E402
+from pattern_quality import PatternQualityScorer, available_rubrics  # noqa: E402
 from pattern_quality.backfill import backfill  # noqa: E402
 from pattern_quality.cli import main as cli_main  # noqa: E402
 from pattern_quality.migrate import migrate  # noqa: E402
@@ -192,17 +194,22 @@ def _baseline_rate(dsn: str, items: list[dict[str, Any]]) -> float:
 # --- (c) peak RSS in a child process -------------------------------------------------------
 
 
-def _rss_child(n: int, dsn: str) -> None:
-    with PostgresQualityStore(dsn) as store:
-        report = backfill(_patterns(n), store)
+def _rss_child(n: int, dsn: str | None, rubric: str) -> None:
+    scorer = PatternQualityScorer(rubric, explain=False)
+    if dsn is None:  # the pipeline alone: source -> scorer -> batches -> report
+        report = backfill(_patterns(n), None, dry_run=True, scorer=scorer)
+    else:
+        with PostgresQualityStore(dsn) as store:
+            report = backfill(_patterns(n), store, scorer=scorer)
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"n": n, "stored": report.stored, "peak_mib": peak_kib / 1024,
                       "rate": report.throughput}))  # fmt: skip
 
 
-def _rss(n: int, dsn: str) -> dict[str, Any]:
+def _rss(n: int, dsn: str | None, rubric: str) -> dict[str, Any]:
+    target = ["--dsn", dsn] if dsn else []
     out = subprocess.run(
-        [sys.executable, __file__, "--rss-child", str(n), "--dsn", dsn],
+        [sys.executable, __file__, "--rss-child", str(n), "--rubric", rubric, *target],
         check=True,
         capture_output=True,
         text=True,
@@ -224,6 +231,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--points", type=int, default=20_000, help="Qdrant points of case (b)")
     parser.add_argument("--rss", default="100000,1000000", help="sizes for the RSS case (c)")
     parser.add_argument(
+        "--rss-postgres",
+        action="store_true",
+        help="(c) writes into PostgreSQL (slow at 1M: the table outgrows shared_buffers); "
+        "default: a dry run, the pipeline alone",
+    )
+    parser.add_argument(
+        "--rubric", default="1.0.0", help="rubric of the main cases (default 1.0.0, the goal's)"
+    )
+    parser.add_argument(
         "--sweep-points",
         type=int,
         help="local-mode points for the page-size sweep (default: --points)",
@@ -233,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rss-child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.rss_child is not None:
-        _rss_child(args.rss_child, args.dsn)
+        _rss_child(args.rss_child, args.dsn, args.rubric)
         return 0
     if args.quick:
         args.patterns, args.points, args.rss = 50_000, 5_000, "20000,200000"
@@ -242,9 +258,7 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory() as tmp, _server(args.dsn) as server_dsn:
         try:
-            results = _run(
-                server_dsn, Path(tmp), args.patterns, args.points, args.sweep_points, rss_sizes
-            )
+            results = _run(server_dsn, Path(tmp), args, rss_sizes)
         finally:
             _drop_dbs(server_dsn)
     _print(results, args, argv)
@@ -261,29 +275,31 @@ def _interleaved(variants: dict[str, Callable[[], float]], rounds: int) -> dict[
 
 
 def _run(
-    server_dsn: str, tmp: Path, n: int, points: int, sweep_points: int, rss_sizes: list[int]
+    server_dsn: str, tmp: Path, args: argparse.Namespace, rss_sizes: list[int]
 ) -> dict[str, Any]:
+    n, points, sweep_points, rubric = args.patterns, args.points, args.sweep_points, args.rubric
+    scorer = PatternQualityScorer(rubric, explain=False)
     r: dict[str, Any] = {}
     corpus = list(_patterns(n))
 
     # (a) in-memory source -> PostgreSQL
     dsn = _fresh_db(server_dsn)
     with PostgresQualityStore(dsn) as store:
-        report = backfill(corpus, store)
+        report = backfill(corpus, store, scorer=scorer)
         assert report.ok and report.stored == n == _rows(dsn), report
         r["a_ours"] = report.throughput
-        again = backfill(corpus, store)  # a re-run updates every row
+        again = backfill(corpus, store, scorer=scorer)  # a re-run updates every row
         r["a_rerun"] = again.throughput
         assert _rows(dsn) == n
     sub = corpus[: min(n, 50_000)]
 
     def run_backfill(**options: Any) -> float:
+        options.setdefault("scorer", scorer)
         with PostgresQualityStore(_fresh_db(server_dsn)) as store:
             return backfill(sub, store, **options).throughput
 
     def run_serial() -> float:  # the same batches, scored then written, one after another
         with PostgresQualityStore(_fresh_db(server_dsn)) as store:
-            scorer = PatternQualityScorer(explain=False)
             start = time.perf_counter()
             for lo in range(0, len(sub), 2000):
                 store.upsert([scorer.score_pattern(p) for p in sub[lo : lo + 2000]])
@@ -295,8 +311,13 @@ def _run(
     }
     variants["batch_size=2,000, batches written one after another (no overlap)"] = run_serial
     variants["batch_size=2,000, findings collected (explain=True)"] = partial(
-        run_backfill, scorer=PatternQualityScorer(explain=True)
+        run_backfill, scorer=PatternQualityScorer(rubric, explain=True)
     )
+    for other in available_rubrics():
+        if other != rubric:
+            variants[f"batch_size=2,000, rubric {other}"] = partial(
+                run_backfill, scorer=PatternQualityScorer(other, explain=False)
+            )
     r["variants"] = _interleaved(variants, ROUNDS)
     r["baseline"] = _baseline_rate(_fresh_db(server_dsn), corpus[:BASELINE_ROWS])
     del corpus
@@ -320,7 +341,7 @@ def _run(
         sweep.close()
     dsn = _fresh_db(server_dsn)
     with PostgresQualityStore(dsn) as store:
-        report = backfill(QdrantPatternSource(client, collections=names), store)
+        report = backfill(QdrantPatternSource(client, collections=names), store, scorer=scorer)
     assert report.ok and report.stored == points == _rows(dsn), report
     r["b_ours"] = report.throughput
     start = time.perf_counter()
@@ -340,13 +361,17 @@ def _run(
     del loaded
 
     # (c) peak RSS, streamed from a generator, each size in a fresh process and database
-    r["rss"] = [_rss(size, _fresh_db(server_dsn)) for size in rss_sizes]
+    r["rss"] = [
+        _rss(size, _fresh_db(server_dsn) if args.rss_postgres else None, rubric)
+        for size in rss_sizes
+    ]
 
     # (d) 1,085 patterns through the CLI, connecting included
     path = tmp / "qdrant_1085"
     _qdrant(1085, str(path)).close()
     dsn = _fresh_db(server_dsn)
     argv = ["backfill", "--qdrant-path", str(path), "--database-url", dsn, "--quiet",
+            "--rubric", rubric,
             "--collection", "code_patterns", "--collection", "archon_vectors"]  # fmt: skip
     start = time.perf_counter()
     code = cli_main(argv)
@@ -367,6 +392,7 @@ def _print(r: dict[str, Any], args: argparse.Namespace, argv: list[str] | None) 
     print(
         f"\n`.venv/bin/python {cmd}` - Python {platform.python_version()}, {os.cpu_count()} CPUs\n"
     )
+    print(f"rubric {args.rubric}, `explain=False`\n")
     print("| case | ours | naive legacy-shaped baseline | speed-up |")
     print("|---|---|---|---|")
     a, b = r["a_ours"], r["b_ours"]
@@ -386,9 +412,8 @@ def _print(r: dict[str, Any], args: argparse.Namespace, argv: list[str] | None) 
         f"| {r['d_inproc']:.2f} s in-process, {r['d_subproc']:.2f} s as a new process "
         f"| ≈ {r['d_baseline']:.1f} s (with the sleeps) | {r['d_baseline'] / r['d_inproc']:,.0f}× |"
     )
-    print(
-        "\n| peak RSS, patterns streamed from a generator into PostgreSQL | peak RSS | patterns/s |"
-    )
+    into = "into PostgreSQL" if args.rss_postgres else "dry run"
+    print(f"\n| (c) patterns streamed from a generator, {into} | peak RSS | patterns/s |")
     print("|---|---|---|")
     for row in r["rss"]:
         print(f"| {row['n']:,} | {row['peak_mib']:.0f} MiB | {_fmt_rate(row['rate'])} |")
