@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
@@ -17,7 +17,7 @@ from ..models import (
     QualityScore,
 )
 from . import rubric_1_0_0, rubric_2_0_0
-from .base import Rubric
+from .base import DimensionScores, Rubric
 
 if TYPE_CHECKING:
     from ..storage.base import AsyncQualityStore, QualityStore
@@ -137,7 +137,16 @@ class PatternQualityScorer:
     def _score(self, pattern: Pattern, digest: str | None) -> QualityScore:
         """Score a validated pattern; ``digest`` becomes the score's ``content_hash``."""
         findings: list[Finding] | None = [] if self._explain else None
-        dims = self._rubric.score(pattern, findings)
+        return self._build(pattern, self._rubric.score(pattern, findings), findings, digest)
+
+    def _build(
+        self,
+        pattern: Pattern,
+        dims: DimensionScores,
+        findings: Sequence[Finding] | None,
+        digest: str | None,
+    ) -> QualityScore:
+        """Turn the rubric's output for ``pattern`` into its timestamped score."""
         # Left to right in exactly this order: stored legacy scores depend on it.
         composite = (
             dims.completeness * 0.30
@@ -152,7 +161,7 @@ class PatternQualityScorer:
             dims,
             datetime.now(UTC),
             self._rubric.version,
-            () if findings is None else tuple(findings),
+            () if not findings else tuple(findings),
             digest,
         )
 
