@@ -212,3 +212,11 @@ def test_stores_keep_the_hash(migrated_dsn: str) -> None:
             (ID,),
         ).fetchall()
     assert text == content_hash(BASE)
+
+
+def test_the_pure_python_encoder_gives_the_same_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pattern_quality import hashing
+
+    expected = [content_hash(BASE), content_hash({}), content_hash({"metadata": {1: "x"}})]
+    monkeypatch.setattr(hashing, "_c_encode", None)  # as on an interpreter without it
+    assert [content_hash(BASE), content_hash({}), content_hash({"metadata": {1: "x"}})] == expected
