@@ -1,9 +1,11 @@
 """I/O-free logic shared by :func:`~pattern_quality.backfill.backfill` and its async twin.
 
-:class:`BackfillRun` turns source items into scores in batches and keeps the
-counters of the :class:`BackfillReport`; :class:`RetryPolicy` decides which
-failed writes are retried and how long to wait. Neither touches a store or a
-source, so both twins behave the same by construction.
+:class:`BackfillRun` turns source items into batches of validated patterns (each
+with its content hash), drops the ones whose stored row is unchanged when asked,
+turns the rest into scores (in this process, or from the outcomes of worker
+processes) and keeps the counters of the :class:`BackfillReport`. It touches no
+store and no source, so both twins behave the same by construction. The report's
+value objects live in :mod:`._backfill_report`.
 """
 
 from __future__ import annotations
@@ -12,24 +14,33 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
-import attrs
-
+from ._backfill_report import (
+    AVERAGED,
+    MAX_EXAMPLES,
+    MAX_REASONS,
+    BackfillError,
+    BackfillReport,
+    FailureExample,
+    FailureGroup,
+    RetryPolicy,
+    tier_counts,
+)
 from ._config import mask_dsn
 from ._qdrant_common import PointFailure, failure_reason
-from .errors import PatternQualityError, PatternValidationError, SchemaNotReadyError
+from ._score_pool import Failed, Outcome
+from .errors import PatternValidationError
+from .hashing import content_hash
 from .models import (
-    DIMENSION_KEYS,
     EXCELLENT_THRESHOLD,
     FAIR_THRESHOLD,
     GOOD_THRESHOLD,
     Pattern,
     QualityScore,
-    Tier,
+    StoredQuality,
     check_unit_interval,
 )
-from .report import Summary
 from .scoring import PatternQualityScorer
 
 __all__ = [
@@ -41,6 +52,7 @@ __all__ = [
     "BackfillRun",
     "FailureExample",
     "FailureGroup",
+    "Pending",
     "RetryPolicy",
     "check_items",
     "stop_message",
@@ -48,249 +60,28 @@ __all__ = [
 
 #: Scores written per store call (measured in docs/performance.md, "Backfill").
 DEFAULT_BATCH_SIZE: Final = 2000
-#: Example ids kept per failure reason (the count is always exact).
-MAX_EXAMPLES: Final = 5
-#: Distinct failure reasons kept; further reasons are counted under ``"other"``.
-MAX_REASONS: Final = 50
 _OTHER: Final = "other"
-_TIERS: Final = tuple(t.value for t in Tier)
-#: The averaged values, in :class:`~pattern_quality.report.Summary` order.
-_AVERAGED: Final = (*DIMENSION_KEYS, "composite_score")
-
-
-@attrs.frozen(slots=True)
-class FailureExample:
-    """One item that could not be scored.
-
-    Attributes:
-        collection: Its collection (``""`` when the source has none).
-        point_id: Its point id (or the item's raw ``pattern_id``), when known.
-        pattern_id: The pattern id it maps to, when known.
-        detail: The full message.
-    """
-
-    collection: str
-    point_id: int | str | None
-    pattern_id: str | None
-    detail: str
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the example as a JSON-ready mapping.
-
-        Returns:
-            ``{"collection", "point_id", "pattern_id", "detail"}``.
-        """
-        return attrs.asdict(self)
-
-
-@attrs.frozen(slots=True)
-class FailureGroup:
-    """The failures that share one reason.
-
-    Attributes:
-        reason: The grouping key, e.g. ``metadata: expected a mapping``.
-        count: How many items failed for this reason (exact).
-        examples: Up to :data:`MAX_EXAMPLES` of them.
-    """
-
-    reason: str
-    count: int
-    examples: tuple[FailureExample, ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the group as a JSON-ready mapping.
-
-        Returns:
-            ``{"reason", "count", "examples": [...]}``.
-        """
-        return {
-            "reason": self.reason,
-            "count": self.count,
-            "examples": [e.to_dict() for e in self.examples],
-        }
-
-
-def _non_negative(_: object, attribute: attrs.Attribute[Any], value: float) -> None:
-    if value < 0:
-        raise ValueError(f"{attribute.name} must be >= 0, got {value!r}")
-
-
-@attrs.frozen(slots=True)
-class RetryPolicy:
-    """How failed batch writes are retried: only transient errors, exponential backoff.
-
-    A write is transient-failed when the store raises :class:`ConnectionError`
-    (which includes :class:`~pattern_quality.errors.DatabaseUnavailableError`) or
-    :class:`TimeoutError`. Validation errors, a missing schema and every other
-    error stop the run at once. Retrying is safe: a store call is atomic and
-    re-writing the same scores leaves the same rows.
-
-    Attributes:
-        attempts: Total tries per batch, at least 1 (default 4: one try, 3 retries).
-        initial_delay: Seconds before the first retry (default 0.5).
-        multiplier: Factor between successive delays (default 2).
-        max_delay: Upper bound of one delay in seconds (default 8).
-    """
-
-    attempts: int = attrs.field(default=4, validator=attrs.validators.ge(1))
-    initial_delay: float = attrs.field(default=0.5, validator=_non_negative)
-    multiplier: float = attrs.field(default=2.0, validator=attrs.validators.ge(1.0))
-    max_delay: float = attrs.field(default=8.0, validator=_non_negative)
-
-    def delays(self) -> list[float]:
-        """Return the waits before each retry.
-
-        Returns:
-            ``attempts - 1`` delays in seconds.
-        """
-        out, delay = [], self.initial_delay
-        for _ in range(self.attempts - 1):
-            out.append(min(delay, self.max_delay))
-            delay *= self.multiplier
-        return out
-
-    @staticmethod
-    def is_transient(exc: BaseException) -> bool:
-        """Tell whether a failed write may succeed when retried.
-
-        Args:
-            exc: What the store raised.
-
-        Returns:
-            ``True`` for connection and timeout errors, except a missing schema.
-        """
-        if isinstance(exc, SchemaNotReadyError | PatternValidationError):
-            return False
-        return isinstance(exc, ConnectionError | TimeoutError)
-
-
-def _tier_counts() -> dict[str, int]:
-    return dict.fromkeys(_TIERS, 0)
-
-
-@attrs.frozen(slots=True, kw_only=True)
-class BackfillReport:
-    """What a backfill did.
-
-    Attributes:
-        collections: The collections scanned (empty for other sources).
-        dry_run: Nothing was written.
-        completed: The run reached the end of the source (or ``limit``).
-        seen: Items read from the source, failed ones included.
-        scored: Patterns scored.
-        stored: Rows the store reports as inserted or updated (0 in a dry run).
-        skipped: Patterns left out because their confidence was below ``min_confidence``.
-        failures: Items that could not be scored, grouped by reason, most frequent first.
-        tiers: Scored patterns per tier (``excellent``, ``good``, ``fair``, ``poor``).
-        dimension_averages: Mean of each dimension over the scored patterns, keyed
-            as in the stored metadata (``completeness_score`` ...), then
-            ``composite_score`` (all 0.0 when nothing was scored).
-        batches: Store calls that committed.
-        retries: Store calls that were retried after a transient error.
-        elapsed: Wall-clock seconds of the run.
-        rubric_version: The rubric the scores were computed with.
-        error: Why the run stopped early, when it did.
-    """
-
-    collections: tuple[str, ...] = ()
-    dry_run: bool = False
-    completed: bool = True
-    seen: int = 0
-    scored: int = 0
-    stored: int = 0
-    skipped: int = 0
-    failures: tuple[FailureGroup, ...] = ()
-    tiers: Mapping[str, int] = attrs.field(factory=_tier_counts)
-    dimension_averages: Mapping[str, float] = attrs.field(factory=dict)
-    batches: int = 0
-    retries: int = 0
-    elapsed: float = 0.0
-    rubric_version: str = ""
-    error: str | None = None
-
-    @property
-    def summary(self) -> Summary:
-        """The tiers and averages as a :class:`~pattern_quality.report.Summary`."""
-        return Summary(
-            total=self.scored,
-            tier_counts=self.tiers,
-            dimension_averages=self.dimension_averages,
-            versions=(self.rubric_version,) if self.scored else (),
-        )
-
-    @property
-    def failed(self) -> int:
-        """Items that could not be scored."""
-        return sum(g.count for g in self.failures)
-
-    @property
-    def throughput(self) -> float:
-        """Items processed per second (``seen / elapsed``; 0.0 for an instant run)."""
-        return self.seen / self.elapsed if self.elapsed > 0 else 0.0
-
-    @property
-    def ok(self) -> bool:
-        """The run completed and nothing failed."""
-        return self.completed and not self.failures
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the report as a JSON-ready mapping (``--json`` prints this).
-
-        Returns:
-            Every attribute plus ``failed``, ``throughput`` and ``ok``.
-        """
-        return {
-            "collections": list(self.collections),
-            "dry_run": self.dry_run,
-            "completed": self.completed,
-            "ok": self.ok,
-            "seen": self.seen,
-            "scored": self.scored,
-            "stored": self.stored,
-            "skipped": self.skipped,
-            "failed": self.failed,
-            "failures": [g.to_dict() for g in self.failures],
-            "tiers": dict(self.tiers),
-            "dimension_averages": dict(self.dimension_averages),
-            "batches": self.batches,
-            "retries": self.retries,
-            "elapsed": self.elapsed,
-            "throughput": self.throughput,
-            "rubric_version": self.rubric_version,
-            "error": self.error,
-        }
-
-
-class BackfillError(PatternQualityError, RuntimeError):
-    """Raised when a backfill stops before the end of its source.
-
-    The cause (``__cause__``) is the store or source error, e.g. a
-    :class:`~pattern_quality.errors.DatabaseUnavailableError` that outlived the
-    retries or a :class:`~pattern_quality.qdrant.QdrantUnavailableError`. Every
-    batch committed before it stays committed: running the backfill again
-    converges to the same table.
-
-    Attributes:
-        report: The partial report (``completed`` is ``False``; ``stored`` counts
-            the committed rows).
-    """
-
-    def __init__(self, message: str, report: BackfillReport) -> None:
-        super().__init__(message)
-        self.report = report
-
 
 _CANONICAL_UUID: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
-def _check_id(value: str | None) -> None:
+class Pending(NamedTuple):
+    """A validated pattern waiting to be scored, with what the run needs about it."""
+
+    pattern: Pattern
+    digest: str
+    pattern_id: str  # canonical (lowercase, hyphenated), as the stores key rows
+
+
+def _canonical_id(value: str | None) -> str:
     if value is None:
         raise PatternValidationError("pattern_id: missing")
-    if _CANONICAL_UUID.fullmatch(value) is None:  # fast path for the common, canonical form
-        try:
-            uuid.UUID(value)
-        except ValueError:
-            raise PatternValidationError(f"pattern_id: expected a UUID, got {value!r}") from None
+    if _CANONICAL_UUID.fullmatch(value) is not None:  # the common, canonical form
+        return value
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise PatternValidationError(f"pattern_id: expected a UUID, got {value!r}") from None
 
 
 def _item_ids(item: object) -> tuple[str, int | str | None]:
@@ -304,15 +95,18 @@ def _item_ids(item: object) -> tuple[str, int | str | None]:
 
 
 class BackfillRun:
-    """The state of one backfill: the current batch and every counter of the report.
+    """The state of one backfill: the pending batch and every counter of the report.
 
     Args:
-        scorer: Scores each pattern.
-        batch_size: Scores per batch (at least 1).
+        scorer: Scores each pattern (in this process, or the settings the worker
+            processes copy).
+        batch_size: Patterns per batch (at least 1).
         limit: Stop after this many items (``None``: no limit).
         min_confidence: Skip patterns whose confidence is below it (``None``: keep all).
         collections: Echoed in the report.
         dry_run: Echoed in the report.
+        changed_only: Echoed in the report (:meth:`keep_changed` does the work).
+        workers: Echoed in the report.
 
     Raises:
         ValueError: ``batch_size < 1``, ``limit < 0`` or ``min_confidence`` outside [0, 1].
@@ -327,6 +121,8 @@ class BackfillRun:
         min_confidence: float | None,
         collections: Sequence[str] = (),
         dry_run: bool = False,
+        changed_only: bool = False,
+        workers: int = 1,
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
@@ -346,14 +142,16 @@ class BackfillRun:
         self.min_confidence = min_confidence
         self.collections = tuple(collections)
         self.dry_run = dry_run
+        self.changed_only = changed_only
+        self.workers = workers
         self._clock = clock
         self._start = clock()
-        self.batch: list[QualityScore] = []
-        self.seen = self.scored = self.stored = self.skipped = 0
+        self.pending: list[Pending] = []
+        self.seen = self.scored = self.stored = self.skipped = self.unchanged = 0
         self.batches = self.retries = 0
         self._failures: dict[str, list[Any]] = {}
-        self._tiers = _tier_counts()
-        self._sums = [0.0] * len(_AVERAGED)
+        self._tiers = tier_counts()
+        self._sums = [0.0] * len(AVERAGED)
 
     @property
     def exhausted(self) -> bool:
@@ -362,11 +160,11 @@ class BackfillRun:
 
     @property
     def full(self) -> bool:
-        """The current batch holds ``batch_size`` scores."""
-        return len(self.batch) >= self.batch_size
+        """The pending batch holds ``batch_size`` patterns."""
+        return len(self.pending) >= self.batch_size
 
     def add(self, item: Pattern | Mapping[str, Any] | PointFailure) -> None:
-        """Account for one source item: score it into the batch, skip it, or record a failure.
+        """Account for one source item: queue it for scoring, skip it, or record a failure.
 
         Args:
             item: A pattern, a pattern mapping, or a failure reported by the source.
@@ -377,7 +175,7 @@ class BackfillRun:
             return
         try:
             pattern = item if isinstance(item, Pattern) else Pattern.from_mapping(item)
-            _check_id(pattern.pattern_id)
+            pattern_id = _canonical_id(pattern.pattern_id)
         except PatternValidationError as exc:
             collection, point_id = _item_ids(item)
             message = str(exc)
@@ -387,14 +185,11 @@ class BackfillRun:
             self.skipped += 1
             return
         try:
-            score = self.scorer.score_pattern(pattern)
-        except Exception as exc:  # one pattern must never end the run; it is reported
-            collection, point_id = _item_ids(pattern)
-            reason = f"could not score: {type(exc).__name__}"
-            detail = f"{reason}: {exc}"
-            self._fail(reason, collection, point_id, pattern.pattern_id, detail)
+            digest = content_hash(pattern)
+        except Exception as exc:  # e.g. a metadata value whose str() raises: report it
+            self._could_not_score(pattern, type(exc).__name__, str(exc))
             return
-        self.batch.append(score)
+        self.pending.append(Pending(pattern, digest, pattern_id))
 
     def _fail(
         self,
@@ -414,13 +209,92 @@ class BackfillRun:
         if len(group[1]) < MAX_EXAMPLES:
             group[1].append(FailureExample(collection, point_id, pattern_id, detail))
 
-    def take(self) -> list[QualityScore]:
-        """Return the current batch and start a new one; the batch counts as scored.
+    def _could_not_score(self, pattern: Pattern, error: str, message: str) -> None:
+        # One pattern must never end the run: it is reported instead.
+        collection, point_id = _item_ids(pattern)
+        reason = f"could not score: {error}"
+        self._fail(reason, collection, point_id, pattern.pattern_id, f"{reason}: {message}")
+
+    def take(self) -> list[Pending]:
+        """Return the pending batch and start a new one.
 
         Returns:
-            The scores of the batch (possibly empty).
+            The queued patterns (possibly none), in source order.
         """
-        batch, self.batch = self.batch, []
+        pending, self.pending = self.pending, []
+        return pending
+
+    def keep_changed(
+        self, pending: Sequence[Pending], stored: Mapping[str, StoredQuality]
+    ) -> list[Pending]:
+        """Drop the patterns whose stored row already holds their score; count them.
+
+        A pattern is unchanged when its stored row has the same content hash and
+        the same rubric version as this run's scorer (rows without a hash, written
+        before hashes were recorded, are always re-scored).
+
+        Args:
+            pending: A batch from :meth:`take`.
+            stored: The stored rows of the batch's ids, keyed by canonical id
+                (what ``store.get_many`` returns).
+
+        Returns:
+            The patterns to score, in order.
+        """
+        version = self.scorer.rubric_version
+        kept = []
+        for item in pending:
+            row = stored.get(item.pattern_id)
+            if row is not None and row.content_hash == item.digest and row.version == version:
+                self.unchanged += 1
+            else:
+                kept.append(item)
+        return kept
+
+    def score(self, pending: Sequence[Pending]) -> list[QualityScore]:
+        """Score a batch in this process.
+
+        Args:
+            pending: Patterns to score.
+
+        Returns:
+            Their scores, in order (a pattern whose rubric raised is a failure instead).
+        """
+        score = self.scorer._score
+        batch = []
+        for pattern, digest, _ in pending:
+            try:
+                batch.append(score(pattern, digest))
+            except Exception as exc:
+                self._could_not_score(pattern, type(exc).__name__, str(exc))
+        self._tally(batch)
+        return batch
+
+    def build(self, pending: Sequence[Pending], outcomes: Sequence[Outcome]) -> list[QualityScore]:
+        """Turn what worker processes returned for a batch into its scores.
+
+        Args:
+            pending: The batch sent to the workers.
+            outcomes: One outcome per pattern, in the same order.
+
+        Returns:
+            The scores, in order (a pattern whose rubric raised is a failure instead).
+        """
+        build = self.scorer._build
+        batch = []
+        for (pattern, digest, _), outcome in zip(pending, outcomes, strict=True):
+            if isinstance(outcome, Failed):
+                self._could_not_score(pattern, outcome.error, outcome.message)
+                continue
+            dims, findings = outcome
+            try:
+                batch.append(build(pattern, dims, findings, digest))
+            except Exception as exc:
+                self._could_not_score(pattern, type(exc).__name__, str(exc))
+        self._tally(batch)
+        return batch
+
+    def _tally(self, batch: list[QualityScore]) -> None:
         # Inline tally (a report.SummaryBuilder costs several times more per score).
         sums, tiers = self._sums, self._tiers
         for s in batch:
@@ -440,7 +314,6 @@ class BackfillRun:
             else:
                 tiers["poor"] += 1
         self.scored += len(batch)
-        return batch
 
     def committed(self, rows: int, retries: int) -> None:
         """Record a batch the store committed.
@@ -468,7 +341,7 @@ class BackfillRun:
             key=lambda g: (-g.count, g.reason),
         )
         n = self.scored
-        sums = zip(_AVERAGED, self._sums, strict=True)
+        sums = zip(AVERAGED, self._sums, strict=True)
         averages = {k: (total / n if n else 0.0) for k, total in sums}
         return BackfillReport(
             collections=self.collections,
@@ -478,6 +351,9 @@ class BackfillRun:
             scored=self.scored,
             stored=self.stored,
             skipped=self.skipped,
+            changed_only=self.changed_only,
+            unchanged=self.unchanged,
+            workers=self.workers,
             failures=tuple(groups),
             tiers=dict(self._tiers),
             dimension_averages=averages,

@@ -2,26 +2,31 @@
 
 The flow is one direction: the source yields patterns page by page, the scorer
 scores them, and every ``batch_size`` scores go to the store in one atomic
-``upsert``. While a batch is being written the next one is scored (the write
-runs in one background thread, or task for :func:`abackfill`), so at most two
-batches and one source page are in memory, whatever the size of the source.
+``upsert``. While a batch is being written the next one is read and scored (the
+write runs in one background thread, or task for :func:`abackfill`). With
+``workers`` > 1, worker processes score a batch while the caller reads the next
+one; with ``changed_only``, each batch's stored rows are read first (one
+``get_many``) and patterns whose row has the same content hash and rubric
+version are not scored again. At most about three batches and one source page
+are in memory, whatever the size of the source (see :mod:`._backfill_steps`).
 
 Example:
     >>> from pattern_quality.storage.memory import InMemoryQualityStore
     >>> store = InMemoryQualityStore()
-    >>> report = backfill([{"pattern_id": "6ba7b810-9dad-11d1-80b4-00c04fd430c8"}], store)
+    >>> item = {"pattern_id": "6ba7b810-9dad-11d1-80b4-00c04fd430c8"}
+    >>> report = backfill([item], store)
     >>> (report.scored, report.stored, store.count())
     (1, 1, 1)
+    >>> again = backfill([item], store, changed_only=True)
+    >>> (again.scored, again.unchanged, again.stored)
+    (0, 1, 0)
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import inspect
-import time
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Protocol, TypeAlias, cast, runtime_checkable
 
 from ._backfill_core import (
@@ -35,9 +40,11 @@ from ._backfill_core import (
     check_items,
     stop_message,
 )
+from ._backfill_steps import AsyncBatches, Batches, StepFailed
 from ._qdrant_common import PointFailure
+from ._score_pool import check_workers
 from .errors import PatternQualityError
-from .models import Pattern, QualityScore
+from .models import Pattern
 from .scoring import PatternQualityScorer
 from .storage.base import AsyncQualityStore, QualityStore
 
@@ -100,75 +107,31 @@ def _scorer(scorer: PatternQualityScorer | None) -> PatternQualityScorer:
     return PatternQualityScorer(explain=False) if scorer is None else scorer
 
 
-def _write(store: QualityStore, batch: list[QualityScore], retry: RetryPolicy) -> tuple[int, int]:
-    delays = retry.delays()
-    for attempt in range(len(delays) + 1):
-        try:
-            return store.upsert(batch), attempt
-        except Exception as exc:
-            if attempt == len(delays) or not retry.is_transient(exc):
-                raise
-            time.sleep(delays[attempt])
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-async def _awrite(
-    store: AsyncQualityStore, batch: list[QualityScore], retry: RetryPolicy
-) -> tuple[int, int]:
-    delays = retry.delays()
-    for attempt in range(len(delays) + 1):
-        try:
-            return await store.upsert(batch), attempt
-        except Exception as exc:
-            if attempt == len(delays) or not retry.is_transient(exc):
-                raise
-            await asyncio.sleep(delays[attempt])
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-class _WriteFailed(Exception):
-    def __init__(self, what: str, cause: BaseException) -> None:
-        super().__init__(what)
-        self.what = what
-        self.cause = cause
-
-
-class _Writer:
-    """Writes one batch in a background thread while the caller scores the next."""
-
-    def __init__(self, store: QualityStore | None, retry: RetryPolicy, run: BackfillRun) -> None:
-        self._store, self._retry, self._run = store, retry, run
-        self._pool: ThreadPoolExecutor | None = None
-        self._pending: Future[tuple[int, int]] | None = None
-        self._what = ""
-        self._number = 0
-
-    def submit(self, batch: list[QualityScore]) -> None:
-        self.wait()
-        if self._store is None or not batch:
-            return
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="backfill-writer")
-        self._number += 1
-        self._what = f"writing batch {self._number} ({len(batch)} scores)"
-        self._pending = self._pool.submit(_write, self._store, batch, self._retry)
-
-    def wait(self) -> None:
-        pending, self._pending = self._pending, None
-        if pending is None:
-            return
-        try:
-            rows, retries = pending.result()
-        except Exception as exc:
-            raise _WriteFailed(self._what, exc) from exc
-        self._run.committed(rows, retries)
-
-    def close(self) -> None:
-        if self._pending is not None:
-            with contextlib.suppress(Exception):
-                self._pending.result()
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
+def _run(
+    store: object,
+    *,
+    scorer: PatternQualityScorer | None,
+    batch_size: int,
+    limit: int | None,
+    min_confidence: float | None,
+    dry_run: bool,
+    changed_only: bool,
+    workers: int,
+) -> BackfillRun:
+    """Check the options shared by both twins and start the run's state."""
+    if store is None and not dry_run:
+        raise ValueError("a store is required unless dry_run=True")
+    if changed_only and store is None:
+        raise ValueError("changed_only=True needs a store to compare with (also in a dry run)")
+    return BackfillRun(
+        _scorer(scorer),
+        batch_size=batch_size,
+        limit=limit,
+        min_confidence=min_confidence,
+        dry_run=dry_run,
+        changed_only=changed_only,
+        workers=check_workers(workers),
+    )
 
 
 def _stopped(run: BackfillRun, what: str, exc: BaseException) -> BackfillError:
@@ -184,12 +147,17 @@ def backfill(
     limit: int | None = None,
     min_confidence: float | None = None,
     dry_run: bool = False,
+    changed_only: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
     scorer: PatternQualityScorer | None = None,
+    workers: int = 1,
     retry: RetryPolicy = _DEFAULT_RETRY,
     progress: Progress | None = None,
 ) -> BackfillReport:
     """Score every pattern of ``source`` and store the scores in batches.
+
+    Every stored score carries the content hash of its pattern, so that a later
+    ``changed_only`` run can tell what changed.
 
     Args:
         source: A :class:`~pattern_quality.qdrant.QdrantPatternSource` (or any
@@ -202,9 +170,18 @@ def backfill(
         min_confidence: Skip (do not score or store) patterns whose confidence is
             below this value; they are counted in ``skipped``.
         dry_run: Score and report, write nothing.
-        batch_size: Scores per store call; memory is bounded by about twice this.
+        changed_only: Read each batch's stored rows first (one ``get_many`` per
+            batch) and neither score nor write the patterns whose row has the
+            same content hash and the same rubric version; they are counted in
+            ``unchanged``. Rows without a hash (written before hashes were
+            recorded) and rows of another rubric version are re-scored.
+        batch_size: Patterns per batch, hence per store call; memory is bounded by
+            about three times this.
         scorer: The scorer (default: the default rubric without findings, the fast path).
-        retry: How failed writes are retried (transient errors only).
+        workers: Processes that score: 1 (the default) scores in this process;
+            more start that many worker processes (``spawn``) for the run, which
+            pays off on large sources (see docs/performance.md).
+        retry: How failed reads and writes are retried (transient errors only).
         progress: Called with the number of items read since its previous call,
             about every ``batch_size`` items and at the end.
 
@@ -213,22 +190,23 @@ def backfill(
         and do not stop the run.
 
     Raises:
-        ValueError: Invalid options, no store for a real run, or ``collections``
-            with a source that has none.
+        ValueError: Invalid options, no store for a real run or for
+            ``changed_only``, or ``collections`` with a source that has none.
         CollectionNotFoundError: A collection does not exist (nothing was read).
         QdrantUnavailableError: Qdrant cannot be reached at the start.
-        BackfillError: The run stopped part way (a batch could not be written after
-            the retries, or the source failed); ``exc.report`` is the partial report
-            and committed batches stay committed.
+        BackfillError: The run stopped part way (a batch could not be read, scored
+            or written after the retries, or the source failed); ``exc.report`` is
+            the partial report and committed batches stay committed.
     """
-    if store is None and not dry_run:
-        raise ValueError("a store is required unless dry_run=True")
-    run = BackfillRun(
-        _scorer(scorer),
+    run = _run(
+        store,
+        scorer=scorer,
         batch_size=batch_size,
         limit=limit,
         min_confidence=min_confidence,
         dry_run=dry_run,
+        changed_only=changed_only,
+        workers=workers,
     )
     if isinstance(source, PatternSource):
         if inspect.iscoroutinefunction(source.check):
@@ -240,7 +218,9 @@ def backfill(
         _no_collections(collections)
         check_items(source)
         items = source
-    writer = _Writer(None if dry_run else store, retry, run)
+    batches = Batches(
+        run, None if dry_run else store, store if changed_only else None, run.workers, retry
+    )
     source_error: PatternQualityError | None = None
     reported = 0
     try:
@@ -249,7 +229,7 @@ def backfill(
                 for item in items:
                     run.add(item)
                     if run.full:
-                        writer.submit(run.take())
+                        batches.submit(run.take())
                     if progress is not None and run.seen % run.batch_size == 0:
                         progress(run.seen - reported)
                         reported = run.seen
@@ -257,57 +237,17 @@ def backfill(
                         break
             except PatternQualityError as exc:
                 source_error = exc
-        writer.submit(run.take())
-        writer.wait()
-    except _WriteFailed as failed:
+        batches.submit(run.take())
+        batches.finish()
+    except StepFailed as failed:
         raise _stopped(run, failed.what, failed.cause) from failed.cause
     finally:
-        writer.close()
+        batches.close()
     if progress is not None and run.seen > reported:
         progress(run.seen - reported)
     if source_error is not None:
         raise _stopped(run, "reading the source", source_error) from source_error
     return run.report()
-
-
-class _AsyncWriter:
-    """Writes one batch in a task while the caller scores the next."""
-
-    def __init__(
-        self, store: AsyncQualityStore | None, retry: RetryPolicy, run: BackfillRun
-    ) -> None:
-        self._store, self._retry, self._run = store, retry, run
-        self._pending: asyncio.Task[tuple[int, int]] | None = None
-        self._what = ""
-        self._number = 0
-
-    @property
-    def busy(self) -> bool:
-        return self._pending is not None and not self._pending.done()
-
-    async def submit(self, batch: list[QualityScore]) -> None:
-        await self.wait()
-        if self._store is None or not batch:
-            return
-        self._number += 1
-        self._what = f"writing batch {self._number} ({len(batch)} scores)"
-        self._pending = asyncio.create_task(_awrite(self._store, batch, self._retry))
-        await asyncio.sleep(0)  # let the write start before scoring resumes
-
-    async def wait(self) -> None:
-        pending, self._pending = self._pending, None
-        if pending is None:
-            return
-        try:
-            rows, retries = await pending
-        except Exception as exc:
-            raise _WriteFailed(self._what, exc) from exc
-        self._run.committed(rows, retries)
-
-    async def close(self) -> None:
-        if self._pending is not None:
-            with contextlib.suppress(Exception):
-                await self._pending
 
 
 async def _aiter(items: AsyncIterable[Item] | Iterable[Item]) -> AsyncIterator[Item]:
@@ -319,7 +259,7 @@ async def _aiter(items: AsyncIterable[Item] | Iterable[Item]) -> AsyncIterator[I
             yield item
 
 
-#: Items scored between two yields to the event loop while a write is in flight.
+#: Items read between two yields to the event loop while a write is in flight.
 _YIELD_EVERY = 256
 
 
@@ -331,8 +271,10 @@ async def abackfill(
     limit: int | None = None,
     min_confidence: float | None = None,
     dry_run: bool = False,
+    changed_only: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
     scorer: PatternQualityScorer | None = None,
+    workers: int = 1,
     retry: RetryPolicy = _DEFAULT_RETRY,
     progress: Progress | None = None,
 ) -> BackfillReport:
@@ -341,8 +283,9 @@ async def abackfill(
     Same arguments, behaviour and report; ``source`` may also be an async
     iterable (e.g. an :class:`~pattern_quality.qdrant.AsyncQdrantPatternSource`)
     and ``store`` is an :class:`~pattern_quality.storage.base.AsyncQualityStore`.
-    Scoring runs on the event loop, which it yields every few hundred patterns
-    so the write of the previous batch proceeds meanwhile.
+    In this process, scoring runs on the event loop, which it yields every few
+    hundred patterns so the write of the previous batch proceeds meanwhile; with
+    ``workers`` > 1 the loop only awaits the workers' results.
 
     Args:
         source: An :class:`AsyncPatternSource`, an async iterable or an iterable of items.
@@ -351,29 +294,33 @@ async def abackfill(
         limit: Read at most this many items.
         min_confidence: Skip patterns whose confidence is below this value.
         dry_run: Score and report, write nothing.
-        batch_size: Scores per store call.
+        changed_only: Skip patterns whose stored row has the same content hash
+            and rubric version (one ``get_many`` per batch).
+        batch_size: Patterns per batch, hence per store call.
         scorer: The scorer (default: the default rubric without findings).
-        retry: How failed writes are retried (transient errors only).
+        workers: Processes that score (1: the event loop's thread).
+        retry: How failed reads and writes are retried (transient errors only).
         progress: Called with the number of items read since its previous call.
 
     Returns:
         The report.
 
     Raises:
-        ValueError: Invalid options, no store for a real run, or ``collections``
-            with a source that has none.
+        ValueError: Invalid options, no store for a real run or for
+            ``changed_only``, or ``collections`` with a source that has none.
         CollectionNotFoundError: A collection does not exist (nothing was read).
         QdrantUnavailableError: Qdrant cannot be reached at the start.
         BackfillError: The run stopped part way; ``exc.report`` is the partial report.
     """
-    if store is None and not dry_run:
-        raise ValueError("a store is required unless dry_run=True")
-    run = BackfillRun(
-        _scorer(scorer),
+    run = _run(
+        store,
+        scorer=scorer,
         batch_size=batch_size,
         limit=limit,
         min_confidence=min_confidence,
         dry_run=dry_run,
+        changed_only=changed_only,
+        workers=workers,
     )
     items: AsyncIterable[Item] | Iterable[Item]
     if isinstance(source, AsyncPatternSource) and inspect.iscoroutinefunction(source.check):
@@ -388,7 +335,9 @@ async def abackfill(
         _no_collections(collections)
         check_items(source)
         items = cast(AsyncIterable[Item] | Iterable[Item], source)
-    writer = _AsyncWriter(None if dry_run else store, retry, run)
+    batches = AsyncBatches(
+        run, None if dry_run else store, store if changed_only else None, run.workers, retry
+    )
     source_error: PatternQualityError | None = None
     reported = 0
     try:
@@ -397,8 +346,8 @@ async def abackfill(
                 async for item in _aiter(items):
                     run.add(item)
                     if run.full:
-                        await writer.submit(run.take())
-                    elif run.seen % _YIELD_EVERY == 0 and writer.busy:
+                        await batches.submit(run.take())
+                    elif run.seen % _YIELD_EVERY == 0 and batches.busy:
                         await asyncio.sleep(0)
                     if progress is not None and run.seen % run.batch_size == 0:
                         progress(run.seen - reported)
@@ -407,12 +356,12 @@ async def abackfill(
                         break
             except PatternQualityError as exc:
                 source_error = exc
-        await writer.submit(run.take())
-        await writer.wait()
-    except _WriteFailed as failed:
+        await batches.submit(run.take())
+        await batches.finish()
+    except StepFailed as failed:
         raise _stopped(run, failed.what, failed.cause) from failed.cause
     finally:
-        await writer.close()
+        await batches.close()
     if progress is not None and run.seen > reported:
         progress(run.seen - reported)
     if source_error is not None:

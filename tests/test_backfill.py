@@ -424,9 +424,11 @@ def test_report_to_dict_and_averages() -> None:
     doc = report.to_dict()
     assert list(doc) == [
         "collections", "dry_run", "completed", "ok", "seen", "scored", "stored", "skipped",
-        "failed", "failures", "tiers", "dimension_averages", "batches", "retries", "elapsed",
-        "throughput", "rubric_version", "error",
+        "changed_only", "unchanged", "workers", "failed", "failures", "tiers",
+        "dimension_averages", "batches", "retries", "elapsed", "throughput", "rubric_version",
+        "error",
     ]  # fmt: skip
+    assert (doc["changed_only"], doc["unchanged"], doc["workers"]) == (False, 0, 1)
     assert list(doc["tiers"]) == ["excellent", "good", "fair", "poor"]
     assert list(doc["dimension_averages"]) == [
         "completeness_score", "documentation_score", "onex_compliance_score",

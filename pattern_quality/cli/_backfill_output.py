@@ -62,8 +62,12 @@ def format_report(report: BackfillReport) -> str:
         )
         + (f", {report.retries:,} retried" if report.retries else ""),
         f"  skipped  {report.skipped:>10,}  (below --min-confidence)",
-        f"  failed   {report.failed:>10,}",
     ]
+    if report.changed_only:
+        lines.append(
+            f"  unchanged{report.unchanged:>10,}  (same content and rubric: not re-scored)"
+        )
+    lines.append(f"  failed   {report.failed:>10,}")
     failures = format_failures(report)
     if failures:
         lines.append(failures)

@@ -47,6 +47,44 @@ QDRANT_API_KEY_ENV: Final = "QDRANT_API_KEY"
 RETRY = RetryPolicy()
 #: Seconds to wait for a database connection before an attempt counts as failed.
 STORE_TIMEOUT = 10.0
+#: ``--workers auto`` scores in worker processes (one per usable core) only from this
+#: many points on: starting them costs about half a second (docs/performance.md).
+AUTO_WORKERS_FROM: Final = 10_000
+
+
+def usable_cores() -> int:
+    """Return the CPU cores this process may run on (at least 1).
+
+    Returns:
+        ``len(os.sched_getaffinity(0))`` where available, else ``os.cpu_count()``.
+    """
+    affinity = getattr(os, "sched_getaffinity", None)
+    cores = len(affinity(0)) if affinity is not None else os.cpu_count()
+    return max(1, cores or 1)
+
+
+def auto_workers(points: int) -> int:
+    """Return the worker count ``--workers auto`` picks for a run over ``points`` points.
+
+    Args:
+        points: Points the run will read.
+
+    Returns:
+        1 (score in this process) below :data:`AUTO_WORKERS_FROM` points or on one
+        core, else one worker per usable core.
+    """
+    return usable_cores() if points >= AUTO_WORKERS_FROM else 1
+
+
+def _workers(text: str) -> int | None:
+    if text == "auto":
+        return None
+    try:
+        return _positive_int(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"expected an integer >= 1 or 'auto', got {text!r}"
+        ) from None
 
 
 def _positive_int(text: str) -> int:
@@ -140,6 +178,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         choices=available_rubrics(),
         default=DEFAULT_RUBRIC,
         help=f"rubric to score with (default: {DEFAULT_RUBRIC}; 1.0.0 is the legacy one)",
+    )
+    p.add_argument(
+        "--changed-only",
+        action="store_true",
+        help="read each batch's stored rows first and skip the patterns whose row has the "
+        "same content hash and rubric version (counted as unchanged)",
+    )
+    p.add_argument(
+        "--workers",
+        type=_workers,
+        default=None,
+        metavar="N|auto",
+        help="processes that score; 1 scores in this process (default: auto, one per usable "
+        f"core from {AUTO_WORKERS_FROM:,} points on, else 1)",
     )
     p.add_argument("--dry-run", action="store_true", help="score and report, write nothing")
     add_database_option(p)
@@ -238,17 +290,19 @@ def _backfill(args: argparse.Namespace, secret: str | None) -> int:
     collections = _collections(args.collections)
     show_progress = not args.quiet and sys.stderr.isatty()
     target = _qdrant_target(args)  # configuration errors first, then the database, then Qdrant
-    store = None if args.dry_run else _open_store(args)
+    # A dry run writes nothing, but --changed-only still reads the stored rows.
+    store = None if args.dry_run and not args.changed_only else _open_store(args)
     try:
         with _open_source(args, target, secret) as source:
             names = source.check(collections)
             total: int | None = None
-            if show_progress:
+            if show_progress or args.workers is None:
                 total = source.count(names)
                 if args.shard is not None:
                     total = math.ceil(total / args.shard.count)
                 if args.limit is not None:
                     total = min(total, args.limit)
+            workers = auto_workers(total or 0) if args.workers is None else args.workers
             try:
                 with _progress(show_progress, total) as progress:
                     report = backfill(
@@ -258,7 +312,9 @@ def _backfill(args: argparse.Namespace, secret: str | None) -> int:
                         limit=args.limit,
                         min_confidence=args.min_confidence,
                         dry_run=args.dry_run,
+                        changed_only=args.changed_only,
                         batch_size=args.batch_size,
+                        workers=workers,
                         scorer=PatternQualityScorer(args.rubric, explain=False),
                         retry=RETRY,
                         progress=progress,
