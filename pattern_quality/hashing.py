@@ -8,14 +8,22 @@ JSON under ``content_hash``; ``backfill(..., changed_only=True)`` skips a
 pattern whose stored row has the same hash and the same rubric version.
 
 The digest is BLAKE2b with a 16-byte digest (32 lowercase hex characters) of
-the pattern's canonical JSON: one object with exactly those eight keys, keys
-sorted at every level, no whitespace (``,`` and ``:`` separators), ASCII only
-(``\\uXXXX`` escapes, so lone surrogates hash too), lists for tuples, and
-``str(value)`` for a value JSON cannot hold (a ``datetime`` in the metadata, say).
-It is the same in every process, on every platform and Python version that
-keeps :mod:`json`'s float ``repr``. Mapping keys that cannot be sorted together
-(``1`` and ``"a"``) are compared as text, and values nested more than 100 levels
-deep (which no rubric reads) as one marker, so every pattern has a hash.
+three parts, one after the other:
+
+1. the length in bytes of the code's UTF-8 encoding, as 8 bytes little-endian;
+2. the code's UTF-8 encoding (a lone surrogate is encoded as such);
+3. the canonical JSON of the list ``[pattern_name, text, confidence, examples,
+   metadata, node_type, use_cases]``: keys sorted at every level, no whitespace
+   (``,`` and ``:`` separators), ASCII only (``\\uXXXX`` escapes), lists for
+   tuples, and ``str(value)`` for a value JSON cannot hold (a ``datetime`` in
+   the metadata, say).
+
+The code, usually the largest field, is hashed as it is rather than escaped into
+JSON (that halves the cost); the length prefix keeps the parts apart. The digest
+is the same in every process, on every platform and Python version that keeps
+:mod:`json`'s float ``repr``. Mapping keys that cannot be sorted together (``1``
+and ``"a"``) are compared as text, and values nested more than 100 levels deep
+(which no rubric reads) as one marker, so every pattern has a hash.
 """
 
 from __future__ import annotations
@@ -29,15 +37,15 @@ from .models import Pattern
 
 __all__ = ["CONTENT_HASH_FIELDS", "content_hash"]
 
-#: The pattern fields the content hash covers, in canonical (sorted) order.
+#: The pattern fields the content hash covers, in the order they are hashed.
 CONTENT_HASH_FIELDS: Final = (
     "code",
+    "pattern_name",
+    "text",
     "confidence",
     "examples",
     "metadata",
     "node_type",
-    "pattern_name",
-    "text",
     "use_cases",
 )
 
@@ -92,19 +100,22 @@ def content_hash(pattern: Pattern | Mapping[str, Any]) -> str:
     if not isinstance(pattern, Pattern):
         pattern = Pattern.from_mapping(pattern)
     metadata = pattern.metadata
-    document = {
-        "code": pattern.code,
-        "confidence": pattern.confidence,
-        "examples": pattern.examples,
-        "metadata": metadata if type(metadata) is dict else dict(metadata),
-        "node_type": pattern.node_type,
-        "pattern_name": pattern.pattern_name,
-        "text": pattern.text,
-        "use_cases": pattern.use_cases,
-    }
+    rest = [
+        pattern.pattern_name,
+        pattern.text,
+        pattern.confidence,
+        pattern.examples,
+        metadata if type(metadata) is dict else dict(metadata),
+        pattern.node_type,
+        pattern.use_cases,
+    ]
     try:
-        text = _encode(document) if _c_encode is None else "".join(_c_encode(document, 0))
+        text = _encode(rest) if _c_encode is None else "".join(_c_encode(rest, 0))
     except (TypeError, ValueError, RecursionError):
         # Keys of mixed types, keys JSON cannot hold, or a reference cycle.
-        text = _encode(_normalized(document))
-    return _blake2b(text.encode("ascii"), digest_size=16).hexdigest()
+        text = _encode(_normalized(rest))
+    code = pattern.code.encode("utf-8", "surrogatepass")
+    digest = _blake2b(len(code).to_bytes(8, "little"), digest_size=16)
+    digest.update(code)
+    digest.update(text.encode("ascii"))
+    return digest.hexdigest()

@@ -37,35 +37,38 @@ BASE: dict[str, Any] = {
     "confidence": 0.85,
 }
 
+PINNED = "0cd1ccfd18bbdfc6c154daf8f587acba"
+
 
 def _reference(data: dict[str, Any]) -> str:
     """The documented definition, spelled out with json.dumps."""
-    doc = {key: data.get(key) for key in CONTENT_HASH_FIELDS}
-    for key, default in (("code", ""), ("text", ""), ("pattern_name", "")):
-        doc[key] = doc[key] if doc[key] is not None else default
-    doc["metadata"] = doc["metadata"] or {}
-    doc["use_cases"] = list(doc["use_cases"] or [])
-    doc["examples"] = list(doc["examples"] or [])
-    doc["confidence"] = doc["confidence"] if doc["confidence"] is not None else 0.0
-    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
-    return hashlib.blake2b(text.encode("ascii"), digest_size=16).hexdigest()
+    value = {key: data.get(key) for key in CONTENT_HASH_FIELDS}
+    for key in ("code", "text", "pattern_name"):
+        value[key] = value[key] if value[key] is not None else ""
+    value["metadata"] = value["metadata"] or {}
+    value["use_cases"] = list(value["use_cases"] or [])
+    value["examples"] = list(value["examples"] or [])
+    value["confidence"] = value["confidence"] if value["confidence"] is not None else 0.0
+    rest = [value[key] for key in CONTENT_HASH_FIELDS[1:]]
+    text = json.dumps(rest, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
+    code = value["code"].encode("utf-8", "surrogatepass")
+    message = len(code).to_bytes(8, "little") + code + text.encode("ascii")
+    return hashlib.blake2b(message, digest_size=16).hexdigest()
 
 
 def test_pinned_value_and_the_documented_definition() -> None:
     # Pinned: changing the canonical form re-scores every stored row once.
-    canonical = (
-        '{"code":"async def execute_effect(self):\\n    return \'\\u00e9\'\\n",'
-        '"confidence":0.85,"examples":["await x()"],'
-        '"metadata":{"author":"auth-team","complexity":"low","tags":["a","b"]},'
-        '"node_type":"effect","pattern_name":"UserAuthEffect",'
-        '"text":"Authenticates a user.","use_cases":["login"]}'
+    code = "async def execute_effect(self):\n    return 'é'\n".encode()
+    rest = (
+        '["UserAuthEffect","Authenticates a user.",0.85,["await x()"],'
+        '{"author":"auth-team","complexity":"low","tags":["a","b"]},"effect",["login"]]'
     )
-    expected = hashlib.blake2b(canonical.encode("ascii"), digest_size=16).hexdigest()
-    assert expected == "d5691496e1108173e808e87b92d86f9d"
-    assert content_hash(BASE) == expected
+    message = (len(code)).to_bytes(8, "little") + code + rest.encode("ascii")
+    expected = hashlib.blake2b(message, digest_size=16).hexdigest()
+    assert content_hash(BASE) == expected == PINNED
     assert content_hash(BASE) == _reference(BASE)
     assert content_hash(Pattern.from_mapping(BASE)) == content_hash(BASE)
-    assert tuple(sorted(CONTENT_HASH_FIELDS)) == CONTENT_HASH_FIELDS
+    assert CONTENT_HASH_FIELDS[0] == "code"
     assert len(CONTENT_HASH_FIELDS) == 8 and "pattern_id" not in CONTENT_HASH_FIELDS
 
 
@@ -105,6 +108,14 @@ def test_identity_extra_keys_key_order_and_tuples_do_not_count() -> None:
 )
 def test_every_scored_field_changes_the_hash(key: str, value: object) -> None:
     assert content_hash({**BASE, key: value}) != content_hash(BASE)
+
+
+def test_the_code_is_kept_apart_from_the_rest() -> None:
+    # The length prefix: moving characters between the code and the name changes the hash.
+    assert content_hash({"code": "ab", "pattern_name": ""}) != content_hash(
+        {"code": "a", "pattern_name": "b"}
+    )
+    assert content_hash({"code": "x = '\udcff'"}) == _reference({"code": "x = '\udcff'"})
 
 
 def test_awkward_values_still_hash() -> None:

@@ -15,6 +15,10 @@ durability settings, unless ``$PATTERN_QUALITY_TEST_DSN`` names a server):
     over the first F (default 20,000) of the same patterns and the rates are
     compared (``--full-size 200000`` runs it over all of them). Also: a
     ``changed_only`` re-run after 1 % of the payloads changed (those are re-scored).
+(c) what recording the content hash costs a full backfill: N patterns with rubric
+    1.0.0 (the cheapest scorer, so the hash weighs most) as now, against the same
+    run with the hash replaced by a constant (the baseline: backfills before
+    content hashes).
 
 The stored rows of (b) are written directly (each distinct sample pattern scored
 once, its score copied to every id with that content), which is what a backfill
@@ -30,6 +34,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import statistics
@@ -47,7 +52,12 @@ import psycopg  # noqa: E402
 from psycopg import sql  # noqa: E402
 from psycopg.conninfo import make_conninfo  # noqa: E402
 
-from pattern_quality import Pattern, PatternQualityScorer, QualityScore  # noqa: E402
+from pattern_quality import (  # noqa: E402
+    Pattern,
+    PatternQualityScorer,
+    QualityScore,
+    _backfill_core,
+)
 from pattern_quality.backfill import backfill  # noqa: E402
 from pattern_quality.hashing import content_hash  # noqa: E402
 from pattern_quality.migrate import migrate  # noqa: E402
@@ -172,6 +182,25 @@ def _run(server_dsn: str, args: argparse.Namespace) -> dict[str, Any]:
         report = backfill(full, store, scorer=scorer, workers=int(best))
         r["full_best"] = report.throughput
         r["best"] = best
+
+    # (c) the content hash's share of a full backfill
+    legacy = PatternQualityScorer("1.0.0", explain=False)
+
+    def hashing(on: bool) -> Callable[[], float]:
+        def run() -> float:
+            with contextlib.ExitStack() as stack:
+                if not on:  # as before content hashes: nothing computed
+                    real = getattr(_backfill_core, "content_hash")  # noqa: B009
+                    setattr(_backfill_core, "content_hash", lambda pattern: "")  # noqa: B010
+                    stack.callback(setattr, _backfill_core, "content_hash", real)
+                with PostgresQualityStore(_fresh_db(server_dsn, counter)) as store:
+                    report = backfill(fresh, store, scorer=legacy)
+            assert report.stored == len(fresh), report
+            return report.throughput
+
+        return run
+
+    r["c"] = _median_rounds({"on": hashing(True), "off": hashing(False)}, args.rounds)
     return r
 
 
@@ -214,6 +243,12 @@ def _print(r: dict[str, Any], args: argparse.Namespace, argv: list[str] | None) 
         f"| `changed_only=True`, 1 % of the payloads changed | {r['changed_1pct']:,.0f} | "
         f"{r['changed_1pct'] / full:.1f}x |"
     )
+    on, off = r["c"]["on"], r["c"]["off"]
+    print(f"\n(c) {args.patterns:,} patterns, rubric 1.0.0, median of {args.rounds} rounds\n")
+    print("| full backfill | patterns/s | µs per pattern |")
+    print("|---|---:|---:|")
+    print(f"| without content hashes (baseline: before) | {off:,.0f} | {1e6 / off:.1f} |")
+    print(f"| recording each pattern's content hash (now) | {on:,.0f} | {1e6 / on:.1f} |")
     print(f"\ncommand: {COMMAND}{' ' + extra if extra else ''}")
 
 
