@@ -42,7 +42,7 @@ PINNED = "0cd1ccfd18bbdfc6c154daf8f587acba"
 
 def _reference(data: dict[str, Any]) -> str:
     """The documented definition, spelled out with json.dumps."""
-    value = {key: data.get(key) for key in CONTENT_HASH_FIELDS}
+    value: dict[str, Any] = {key: data.get(key) for key in CONTENT_HASH_FIELDS}
     for key in ("code", "text", "pattern_name"):
         value[key] = value[key] if value[key] is not None else ""
     value["metadata"] = value["metadata"] or {}
