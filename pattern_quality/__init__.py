@@ -18,6 +18,7 @@ from .errors import (
     StoreError,
 )
 from .filtering import AsyncQualityFilter, FilterResult, QualityFilter
+from .hashing import content_hash
 from .migrate import (
     MigrationReport,
     MigrationStatus,
@@ -42,7 +43,7 @@ from .models import (
     Tier,
 )
 from .sample import load_sample_patterns
-from .scoring import WEIGHTS, PatternQualityScorer, available_rubrics
+from .scoring import DEFAULT_RUBRIC, WEIGHTS, PatternQualityScorer, available_rubrics
 from .storage import (
     AsyncInMemoryQualityStore,
     AsyncPostgresQualityStore,
@@ -68,6 +69,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "DEFAULT_RUBRIC",
     "EXCELLENT_THRESHOLD",
     "FAIR_THRESHOLD",
     "GOOD_THRESHOLD",
@@ -113,6 +115,7 @@ __all__ = [
     "available_rubrics",
     "backfill",
     "close_pools",
+    "content_hash",
     "load_sample_patterns",
     "migrate",
     "migration_status",
