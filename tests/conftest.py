@@ -17,6 +17,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from hypothesis import HealthCheck, settings
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
@@ -27,6 +28,13 @@ _HOW_TO = (
     "server where this role may CREATE DATABASE"
 )
 _counter = itertools.count()
+
+# No timing in tests: Hypothesis' per-example deadline and its "too slow" health
+# check are timings, and the machines running the suite are shared and noisy.
+settings.register_profile(
+    "pattern_quality", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("pattern_quality")
 
 
 @pytest.fixture(scope="session")
