@@ -120,3 +120,31 @@ def test_embedded_start_failure_says_how_to_use_a_server(
     err = capsys.readouterr().err
     assert "could not start the embedded PostgreSQL" in err
     assert "--database-url" in err
+
+
+def test_backfill_uses_the_local_qdrant_of_the_embedded_default(
+    migrated_dsn: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from qdrant_client import QdrantClient
+
+    from pattern_quality.sample import seed_qdrant
+
+    monkeypatch.delenv("QDRANT_URL", raising=False)
+    monkeypatch.setenv("PATTERN_QUALITY_EMBEDDED", "1")
+    client = QdrantClient(path=str(tmp_path / "qdrant"))
+    seeded = seed_qdrant(client)
+    client.close()
+
+    args = ["backfill", "--database-url", migrated_dsn, "--data-dir", str(tmp_path), "--json"]
+    assert main(args) == 0
+    captured = capsys.readouterr()
+    assert f"using the local Qdrant in {tmp_path / 'qdrant'}" in captured.err
+    assert '"stored": ' + str(seeded) in captured.out
+
+    # With the embedded default off, a Qdrant must be configured.
+    monkeypatch.setenv("PATTERN_QUALITY_EMBEDDED", "0")
+    assert main(args) == 2
+    assert "no Qdrant configured" in capsys.readouterr().err

@@ -23,6 +23,8 @@ __all__ = [
     "add_database_option",
     "add_json_option",
     "database_url",
+    "embedded_enabled",
+    "embedded_qdrant_path",
     "embedded_services",
     "error",
     "print_json",
@@ -93,6 +95,38 @@ def add_data_dir_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def embedded_enabled() -> bool:
+    """Tell whether the embedded default may be used (``PATTERN_QUALITY_EMBEDDED`` not off).
+
+    Returns:
+        ``False`` when the variable is ``0``, ``false``, ``no`` or ``off``.
+    """
+    return os.environ.get(EMBEDDED_ENV, "1").strip().lower() not in {"0", "false", "no", "off"}
+
+
+def embedded_qdrant_path(args: argparse.Namespace) -> Path | None:
+    """Return the local Qdrant of the embedded default, if it is enabled and exists.
+
+    Says so in one line on stderr when it is used.
+
+    Args:
+        args: Parsed arguments, optionally with ``data_dir``.
+
+    Returns:
+        ``DATA_DIR/qdrant`` when the embedded default is on and that directory
+        exists (``pattern-quality demo`` creates it), else ``None``.
+    """
+    if not embedded_enabled():
+        return None
+    path = resolve_data_dir(getattr(args, "data_dir", None)) / "qdrant"
+    if not path.is_dir():
+        return None
+    print(
+        f"pattern-quality: no Qdrant configured; using the local Qdrant in {path}", file=sys.stderr
+    )
+    return path
+
+
 def embedded_services(args: argparse.Namespace) -> EmbeddedServices:
     """Start (once per process) the embedded services and say so in one line on stderr.
 
@@ -106,7 +140,7 @@ def embedded_services(args: argparse.Namespace) -> EmbeddedServices:
         ConfigurationError: The embedded default is turned off
             (``PATTERN_QUALITY_EMBEDDED=0``), not installed, or cannot start.
     """
-    if os.environ.get(EMBEDDED_ENV, "1").strip().lower() in {"0", "false", "no", "off"}:
+    if not embedded_enabled():
         raise ConfigurationError(
             "no database URL configured and the embedded default is off "
             f"({EMBEDDED_ENV}=0): pass one explicitly (--database-url) or set "

@@ -32,6 +32,7 @@ from ._common import (
     add_database_option,
     add_json_option,
     database_url,
+    embedded_qdrant_path,
     error,
     print_json,
 )
@@ -229,6 +230,9 @@ def _qdrant_target(args: argparse.Namespace) -> tuple[str, str]:
         return "path", args.qdrant_path
     url = args.qdrant_url or os.environ.get(QDRANT_URL_ENV)
     if not url:
+        local = embedded_qdrant_path(args)  # the embedded default's, when it exists
+        if local is not None:
+            return "path", str(local)
         raise ConfigurationError(
             f"no Qdrant configured: pass --qdrant-url URL (or set ${QDRANT_URL_ENV}) for a "
             "server, or --qdrant-path DIR for a local-mode storage"
