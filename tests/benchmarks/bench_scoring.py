@@ -63,8 +63,8 @@ def main(argv: list[str] | None = None) -> int:
 
     corpus = load_sample_patterns() * args.repeat
     patterns = [Pattern.from_mapping(d) for d in corpus]
-    explain = PatternQualityScorer().score_pattern
-    bulk = PatternQualityScorer(explain=False).score_pattern
+    explain = PatternQualityScorer("1.0.0").score_pattern
+    bulk = PatternQualityScorer("1.0.0", explain=False).score_pattern
 
     # Parity first: a benchmark of a wrong implementation is worthless.
     for data in corpus[: len(corpus) // args.repeat]:
