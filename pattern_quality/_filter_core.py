@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any, Final, Literal
 
 import attrs
 
+from ._config import mask_dsn
 from .errors import PatternValidationError
 from .models import Pattern, QualityScore, StoredQuality, check_unit_interval
 from .scoring import PatternQualityScorer
 from .storage._sql import canonical_pattern_id
 
-__all__ = ["DEFAULT_TIMEOUT", "FilterPlan", "FilterResult", "OnInvalid", "decide", "plan"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "FilterPlan",
+    "FilterPolicy",
+    "FilterResult",
+    "OnInvalid",
+    "decide",
+    "plan",
+]
+
+logger = logging.getLogger("pattern_quality.filtering")
 
 #: Default budget, in seconds, for the store lookup before falling back to
 #: in-process scores. Manifest generation must never wait longer than this.
@@ -194,3 +208,86 @@ def decide(
         scores=tuple(kept_scores),
     )
     return result, list(to_write.values())
+
+
+def _check_timeout(timeout: float) -> float:
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
+        raise ValueError(f"timeout: expected a positive number of seconds, got {timeout!r}")
+    return float(timeout)
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError | FutureTimeout | asyncio.TimeoutError):
+        return "store lookup timed out"
+    return f"store lookup failed: {type(exc).__name__}: {mask_dsn(str(exc))}"
+
+
+@attrs.frozen
+class FilterPolicy:
+    """The validated options of a filter, and the step both twins share after the lookup."""
+
+    scorer: PatternQualityScorer
+    timeout: float
+    write_back: bool
+    on_invalid: OnInvalid
+
+    @classmethod
+    def make(
+        cls,
+        scorer: PatternQualityScorer | None,
+        timeout: float,
+        write_back: bool,
+        on_invalid: str,
+    ) -> FilterPolicy:
+        """Validate a filter's options.
+
+        Args:
+            scorer: The scorer, or ``None`` for ``PatternQualityScorer(explain=False)``.
+            timeout: Seconds the lookup may take.
+            write_back: Whether new scores are written back.
+            on_invalid: ``"keep"`` or ``"drop"``.
+
+        Returns:
+            The policy.
+
+        Raises:
+            ValueError: ``timeout`` is not positive or ``on_invalid`` is unknown.
+        """
+        return cls(
+            scorer=scorer if scorer is not None else PatternQualityScorer(explain=False),
+            timeout=_check_timeout(timeout),
+            write_back=write_back,
+            on_invalid=check_on_invalid(on_invalid),
+        )
+
+    def finish(
+        self,
+        the_plan: FilterPlan,
+        stored: Mapping[str, StoredQuality] | None,
+        threshold: float,
+        error: BaseException | None,
+    ) -> tuple[FilterResult, list[QualityScore]]:
+        """Log a fallback (once) and :func:`decide`.
+
+        Args:
+            the_plan: From :func:`plan`.
+            stored: The lookup's rows; ``None`` when it failed.
+            threshold: The validated ``min_quality``.
+            error: Why the lookup failed, else ``None``.
+
+        Returns:
+            The result and the scores to write back.
+        """
+        reason = None
+        if error is not None:
+            reason = _describe(error)
+            logger.warning("quality filter fell back to in-process scores: %s", reason)
+        return decide(
+            the_plan,
+            stored,
+            self.scorer,
+            threshold,
+            self.on_invalid,
+            write_back=self.write_back,
+            reason=reason,
+        )

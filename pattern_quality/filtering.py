@@ -21,11 +21,10 @@ from typing import Any, Self
 from ._config import mask_dsn
 from ._filter_core import (
     DEFAULT_TIMEOUT,
+    FilterPolicy,
     FilterResult,
     OnInvalid,
-    check_on_invalid,
     check_threshold,
-    decide,
     plan,
 )
 from .models import QualityScore, StoredQuality
@@ -38,18 +37,6 @@ logger = logging.getLogger("pattern_quality.filtering")
 
 #: How long a write-back may take in the background before it is abandoned.
 WRITE_BACK_TIMEOUT = 30.0
-
-
-def _check_timeout(timeout: float) -> float:
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
-        raise ValueError(f"timeout: expected a positive number of seconds, got {timeout!r}")
-    return float(timeout)
-
-
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, TimeoutError | FutureTimeout | asyncio.TimeoutError):
-        return "store lookup timed out"
-    return f"store lookup failed: {type(exc).__name__}: {mask_dsn(str(exc))}"
 
 
 class QualityFilter:
@@ -88,10 +75,7 @@ class QualityFilter:
             ValueError: ``timeout`` is not positive or ``on_invalid`` is unknown.
         """
         self._store = store
-        self._scorer = scorer if scorer is not None else PatternQualityScorer(explain=False)
-        self._timeout = _check_timeout(timeout)
-        self._write_back = write_back
-        self._on_invalid = check_on_invalid(on_invalid)
+        self._policy = FilterPolicy.make(scorer, timeout, write_back, on_invalid)
         # Reads run on workers so a hung store cannot hold the caller past the timeout.
         self._readers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="pq-filter-read")
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pq-filter-write")
@@ -115,24 +99,15 @@ class QualityFilter:
         threshold = check_threshold(min_quality)
         the_plan = plan(patterns)
         stored: dict[str, StoredQuality] | None = {}
-        reason = None
+        error: Exception | None = None
         ids = the_plan.lookup_ids
         if ids:
             future = self._readers.submit(self._store.get_many, ids)
             try:
-                stored = future.result(timeout=self._timeout)
+                stored = future.result(timeout=self._policy.timeout)
             except Exception as exc:  # any store failure must not break the caller
-                stored, reason = None, _describe(exc)
-                logger.warning("quality filter fell back to in-process scores: %s", reason)
-        result, to_write = decide(
-            the_plan,
-            stored,
-            self._scorer,
-            threshold,
-            self._on_invalid,
-            write_back=self._write_back,
-            reason=reason,
-        )
+                stored, error = None, exc
+        result, to_write = self._policy.finish(the_plan, stored, threshold, error)
         if to_write:
             self._submit_write(to_write)
         return result
@@ -212,10 +187,7 @@ class AsyncQualityFilter:
             ValueError: ``timeout`` is not positive or ``on_invalid`` is unknown.
         """
         self._store = store
-        self._scorer = scorer if scorer is not None else PatternQualityScorer(explain=False)
-        self._timeout = _check_timeout(timeout)
-        self._write_back = write_back
-        self._on_invalid = check_on_invalid(on_invalid)
+        self._policy = FilterPolicy.make(scorer, timeout, write_back, on_invalid)
         self._pending: set[asyncio.Task[int]] = set()
 
     async def filter(self, patterns: Iterable[Any], min_quality: float = 0.7) -> FilterResult:
@@ -235,23 +207,14 @@ class AsyncQualityFilter:
         threshold = check_threshold(min_quality)
         the_plan = plan(patterns)
         stored: dict[str, StoredQuality] | None = {}
-        reason = None
+        error: Exception | None = None
         ids = the_plan.lookup_ids
         if ids:
             try:
-                stored = await asyncio.wait_for(self._store.get_many(ids), self._timeout)
+                stored = await asyncio.wait_for(self._store.get_many(ids), self._policy.timeout)
             except Exception as exc:  # any store failure must not break the caller
-                stored, reason = None, _describe(exc)
-                logger.warning("quality filter fell back to in-process scores: %s", reason)
-        result, to_write = decide(
-            the_plan,
-            stored,
-            self._scorer,
-            threshold,
-            self._on_invalid,
-            write_back=self._write_back,
-            reason=reason,
-        )
+                stored, error = None, exc
+        result, to_write = self._policy.finish(the_plan, stored, threshold, error)
         if to_write:
             task = asyncio.create_task(
                 asyncio.wait_for(self._store.upsert(to_write), WRITE_BACK_TIMEOUT)
