@@ -50,19 +50,16 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import psycopg  # noqa: E402
-from psycopg import sql  # noqa: E402
-from psycopg.conninfo import make_conninfo  # noqa: E402
 from qdrant_client import QdrantClient, models  # noqa: E402
 
 from pattern_quality import PatternQualityScorer, available_rubrics  # noqa: E402
 from pattern_quality.backfill import backfill  # noqa: E402
 from pattern_quality.cli import main as cli_main  # noqa: E402
-from pattern_quality.migrate import migrate  # noqa: E402
 from pattern_quality.qdrant import QdrantPatternSource, point_to_pattern  # noqa: E402
 from pattern_quality.sample import load_sample_patterns  # noqa: E402
 from pattern_quality.storage.postgres import PostgresQualityStore  # noqa: E402
 from tests import legacy_rubric  # noqa: E402
-from tests.benchmarks._bench_pg import bench_server  # noqa: E402
+from tests.benchmarks._bench_pg import bench_server, create_database, drop_databases  # noqa: E402
 
 BASELINE_ROWS = 300
 ROUNDS = 2
@@ -91,28 +88,8 @@ def _server(explicit: str | None) -> AbstractContextManager[str]:
     return nullcontext(explicit) if explicit else bench_server()
 
 
-_db_counter = 0
-
-
 def _fresh_db(server_dsn: str) -> str:
-    global _db_counter
-    _db_counter += 1
-    name = f"bench_backfill_{os.getpid()}_{_db_counter}"
-    with psycopg.connect(server_dsn, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    dsn = make_conninfo(server_dsn, dbname=name)
-    migrate(dsn)
-    return dsn
-
-
-def _drop_dbs(server_dsn: str) -> None:
-    with psycopg.connect(server_dsn, autocommit=True) as conn:
-        names = conn.execute(
-            "SELECT datname FROM pg_database WHERE datname LIKE %s",
-            (f"bench_backfill_{os.getpid()}_%",),
-        ).fetchall()
-        for (name,) in names:
-            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+    return create_database(server_dsn, "bench_backfill")
 
 
 def _patterns(n: int, offset: int = 0) -> Iterator[dict[str, Any]]:
@@ -260,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             results = _run(server_dsn, Path(tmp), args, rss_sizes)
         finally:
-            _drop_dbs(server_dsn)
+            drop_databases(server_dsn, "bench_backfill")
     _print(results, args, argv)
     return 0
 
@@ -377,7 +354,11 @@ def _run(
 
     # (c) peak RSS, streamed from a generator, each size in a fresh process and database
     r["rss"] = [
-        _rss(size, _fresh_db(server_dsn) if args.rss_postgres else None, rubric)
+        _rss(
+            size,
+            _fresh_db(server_dsn) if args.rss_postgres else None,
+            rubric,
+        )
         for size in rss_sizes
     ]
 

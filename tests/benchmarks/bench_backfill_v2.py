@@ -48,9 +48,6 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import psycopg  # noqa: E402
-from psycopg import sql  # noqa: E402
-from psycopg.conninfo import make_conninfo  # noqa: E402
 
 from pattern_quality import (  # noqa: E402
     Pattern,
@@ -60,33 +57,16 @@ from pattern_quality import (  # noqa: E402
 )
 from pattern_quality.backfill import backfill  # noqa: E402
 from pattern_quality.hashing import content_hash  # noqa: E402
-from pattern_quality.migrate import migrate  # noqa: E402
 from pattern_quality.sample import load_sample_patterns  # noqa: E402
 from pattern_quality.storage.postgres import PostgresQualityStore  # noqa: E402
-from tests.benchmarks._bench_pg import bench_server  # noqa: E402
+from tests.benchmarks._bench_pg import bench_server, create_database, drop_databases  # noqa: E402
 
 RUBRIC = "2.0.0"
 COMMAND = ".venv/bin/python -m tests.benchmarks.bench_backfill_v2"
 
 
-def _fresh_db(server_dsn: str, counter: list[int]) -> str:
-    counter[0] += 1
-    name = f"bench_backfill_v2_{os.getpid()}_{counter[0]}"
-    with psycopg.connect(server_dsn, autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    dsn = make_conninfo(server_dsn, dbname=name)
-    migrate(dsn)
-    return dsn
-
-
-def _drop_dbs(server_dsn: str) -> None:
-    with psycopg.connect(server_dsn, autocommit=True) as conn:
-        names = conn.execute(
-            "SELECT datname FROM pg_database WHERE datname LIKE %s",
-            (f"bench_backfill_v2_{os.getpid()}_%",),
-        ).fetchall()
-        for (name,) in names:
-            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+def _fresh_db(server_dsn: str) -> str:
+    return create_database(server_dsn, "bench_backfill_v2")
 
 
 def _patterns(n: int, offset: int = 0) -> list[dict[str, Any]]:
@@ -137,7 +117,6 @@ def _median_rounds(variants: dict[str, Callable[[], float]], rounds: int) -> dic
 
 
 def _run(server_dsn: str, args: argparse.Namespace) -> dict[str, Any]:
-    counter = [0]
     scorer = PatternQualityScorer(RUBRIC, explain=False)
     r: dict[str, Any] = {}
 
@@ -146,7 +125,7 @@ def _run(server_dsn: str, args: argparse.Namespace) -> dict[str, Any]:
 
     def with_workers(workers: int) -> Callable[[], float]:
         def run() -> float:
-            with PostgresQualityStore(_fresh_db(server_dsn, counter)) as store:
+            with PostgresQualityStore(_fresh_db(server_dsn)) as store:
                 start = time.perf_counter()
                 report = backfill(fresh, store, scorer=scorer, workers=workers)
                 elapsed = time.perf_counter() - start
@@ -159,7 +138,7 @@ def _run(server_dsn: str, args: argparse.Namespace) -> dict[str, Any]:
 
     # (b) re-runs over an unchanged collection
     items = _patterns(args.collection)
-    dsn = _fresh_db(server_dsn, counter)
+    dsn = _fresh_db(server_dsn)
     start = time.perf_counter()
     _store_as_backfilled(dsn, items)
     r["fill_s"] = time.perf_counter() - start
@@ -193,7 +172,7 @@ def _run(server_dsn: str, args: argparse.Namespace) -> dict[str, Any]:
                     real = getattr(_backfill_core, "content_hash")  # noqa: B009
                     setattr(_backfill_core, "content_hash", lambda pattern: "")  # noqa: B010
                     stack.callback(setattr, _backfill_core, "content_hash", real)
-                with PostgresQualityStore(_fresh_db(server_dsn, counter)) as store:
+                with PostgresQualityStore(_fresh_db(server_dsn)) as store:
                     report = backfill(fresh, store, scorer=legacy)
             assert report.stored == len(fresh), report
             return report.throughput
@@ -270,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             results = _run(server_dsn, args)
         finally:
-            _drop_dbs(server_dsn)
+            drop_databases(server_dsn, "bench_backfill_v2")
     _print(results, args, argv)
     return 0
 
