@@ -10,9 +10,7 @@ value objects live in :mod:`._backfill_report`.
 
 from __future__ import annotations
 
-import re
 import time
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, NamedTuple
 
@@ -32,6 +30,7 @@ from ._qdrant_common import PointFailure, failure_reason
 from ._score_pool import Failed, Outcome
 from .errors import PatternValidationError
 from .hashing import content_hash
+from .ids import canonical_pattern_id
 from .models import (
     EXCELLENT_THRESHOLD,
     FAIR_THRESHOLD,
@@ -62,8 +61,6 @@ __all__ = [
 DEFAULT_BATCH_SIZE: Final = 2000
 _OTHER: Final = "other"
 
-_CANONICAL_UUID: Final = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-
 
 class Pending(NamedTuple):
     """A validated pattern waiting to be scored, with what the run needs about it."""
@@ -74,14 +71,11 @@ class Pending(NamedTuple):
 
 
 def _canonical_id(value: str | None) -> str:
+    # The stores' own parser: an id the backfill accepts is one every store accepts,
+    # so a bad id is this item's failure, never a rejected batch.
     if value is None:
         raise PatternValidationError("pattern_id: missing")
-    if _CANONICAL_UUID.fullmatch(value) is not None:  # the common, canonical form
-        return value
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise PatternValidationError(f"pattern_id: expected a UUID, got {value!r}") from None
+    return canonical_pattern_id(value)
 
 
 def _item_ids(item: object) -> tuple[str, int | str | None]:

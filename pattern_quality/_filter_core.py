@@ -12,9 +12,9 @@ import attrs
 
 from ._config import mask_dsn
 from .errors import PatternValidationError
+from .ids import parse_pattern_id
 from .models import Pattern, QualityScore, StoredQuality, check_unit_interval
 from .scoring import PatternQualityScorer
-from .storage._sql import canonical_pattern_id
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -123,12 +123,7 @@ def _id_of(pattern: object) -> str | None:
         raw = pattern.get("pattern_id")
     else:
         return None
-    if raw is None:
-        return None
-    try:
-        return canonical_pattern_id(raw)
-    except PatternValidationError:
-        return None
+    return parse_pattern_id(raw)
 
 
 def plan(patterns: Iterable[Any]) -> FilterPlan:

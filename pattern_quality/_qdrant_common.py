@@ -15,6 +15,7 @@ import attrs
 
 from ._config import mask_dsn
 from .errors import CollectionNotFoundError, PatternQualityError, PatternValidationError
+from .ids import parse_pattern_id
 from .models import Pattern
 
 __all__ = [
@@ -120,20 +121,18 @@ def pattern_id_for_point(point_id: object) -> str:
     """Return the pattern id of a Qdrant point id (SPEC §5).
 
     Args:
-        point_id: The point id: a UUID string (any form :class:`uuid.UUID` accepts),
-            a :class:`uuid.UUID`, or an integer.
+        point_id: The point id: a UUID string (any spelling
+            :func:`~pattern_quality.ids.canonical_pattern_id` accepts), a
+            :class:`uuid.UUID`, or an integer.
 
     Returns:
         The canonical lowercase UUID when the id parses as one; otherwise
         ``uuid5(POINT_ID_NAMESPACE, "qdrant-pattern-" + str(point_id))``.
     """
-    if isinstance(point_id, uuid.UUID):
-        return str(point_id)
-    text = str(point_id)
-    try:
-        return str(uuid.UUID(text))
-    except ValueError:
-        return str(uuid.uuid5(POINT_ID_NAMESPACE, _POINT_ID_PREFIX + text))
+    canonical = parse_pattern_id(point_id)
+    if canonical is not None:
+        return canonical
+    return str(uuid.uuid5(POINT_ID_NAMESPACE, _POINT_ID_PREFIX + str(point_id)))
 
 
 def _default(value: object, default: str) -> object:

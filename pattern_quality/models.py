@@ -18,6 +18,7 @@ from typing import Any, Final
 import attrs
 
 from .errors import PatternValidationError
+from .ids import pattern_id_text as _pattern_id
 
 __all__ = [
     "DIMENSION_KEYS",
@@ -201,18 +202,6 @@ def _mapping(field: str, value: object) -> Mapping[str, Any]:
     if isinstance(value, Mapping):
         return value
     raise _type_error(field, "a mapping", value)
-
-
-def _pattern_id(value: object) -> str | None:
-    # Scoring does not validate identity (storage does); it only keeps it as text.
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool | float | Mapping | list | tuple | set):
-        raise _type_error("pattern_id", "str (a UUID)", value)
-    try:
-        return str(value)  # int point ids and uuid.UUID
-    except ValueError:  # an int with more digits than str() allows
-        raise _type_error("pattern_id", "str (a UUID)", value) from None
 
 
 def _confidence(value: object) -> float:

@@ -113,6 +113,12 @@ def migrated_dsn(pg_server_dsn: str, _migrated_template: str) -> Iterator[str]:
     _drop_database(pg_server_dsn, name)
 
 
+@pytest.fixture
+def anyio_backend() -> str:
+    """Run ``@pytest.mark.anyio`` tests on asyncio (the only backend the library supports)."""
+    return "asyncio"
+
+
 @pytest.fixture(autouse=True)
 def _no_accidental_embedded_server(monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep the CLI's embedded default off unless a test turns it on (in a temp dir)."""

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
-import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final, NamedTuple
@@ -25,6 +23,7 @@ from typing import Any, Final, NamedTuple
 from psycopg import sql
 
 from ..errors import PatternValidationError, SchemaNotReadyError, StoreError
+from ..ids import canonical_pattern_id, canonical_pattern_ids
 from ..models import DIMENSION_KEYS, Finding, QualityScore, StoredQuality
 
 __all__ = [
@@ -67,61 +66,6 @@ WRITE_COLUMNS: Final = (
 )
 #: Columns the stores read, in :func:`stored_from_row` order.
 READ_COLUMNS: Final = (*WRITE_COLUMNS, "created_at", "updated_at")
-
-_CANONICAL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
-_ANY_ID = re.compile(
-    r"(?:urn:uuid:)?(\{)?([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?"
-    r"([0-9a-f]{12})(?(1)\})\Z",
-    re.IGNORECASE,
-)
-
-
-def canonical_pattern_id(value: object) -> str:
-    """Return the canonical text of a pattern id: a lowercase, hyphenated UUID.
-
-    Accepted spellings: the canonical form in any case, 32 hex digits without
-    hyphens, either of those in braces, with a ``urn:uuid:`` prefix, or a
-    :class:`uuid.UUID`.
-
-    Args:
-        value: The id to check.
-
-    Returns:
-        The id as ``xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`` in lowercase.
-
-    Raises:
-        PatternValidationError: ``value`` is not a UUID in an accepted spelling.
-    """
-    if isinstance(value, str):
-        if _CANONICAL_ID.match(value):
-            return value
-        match = _ANY_ID.match(value)
-        if match:
-            return "-".join(match.group(2, 3, 4, 5, 6)).lower()
-    elif isinstance(value, uuid.UUID):
-        return str(value)
-    shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
-    raise PatternValidationError(f"pattern_id: expected a UUID, got {shown}")
-
-
-def canonical_pattern_ids(values: Iterable[object]) -> list[str]:
-    """Canonicalise many ids; duplicates (in any spelling) are kept once, sorted.
-
-    Args:
-        values: Ids in any accepted spelling. A single ``str`` is rejected, since
-            iterating it would yield characters.
-
-    Returns:
-        The distinct canonical ids in ascending order.
-
-    Raises:
-        PatternValidationError: Any id is invalid (nothing is read or deleted).
-    """
-    if isinstance(values, str | bytes):
-        raise PatternValidationError(
-            f"pattern_ids: expected an iterable of ids, got a single string {values!r}"
-        )
-    return sorted({canonical_pattern_id(v) for v in values})
 
 
 def check_batch_size(batch_size: int) -> int:
