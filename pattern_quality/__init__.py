@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ._qdrant_common import PointFailure, QdrantUnavailableError
 from ._version import __version__
 from .backfill import BackfillError, BackfillReport, abackfill, backfill
 from .errors import (
@@ -44,6 +43,7 @@ from .models import (
 )
 from .sample import load_sample_patterns
 from .scoring import DEFAULT_RUBRIC, WEIGHTS, PatternQualityScorer, available_rubrics
+from .sources.mapping import PointFailure, QdrantUnavailableError
 from .storage import (
     AsyncInMemoryQualityStore,
     AsyncPostgresQualityStore,
@@ -54,7 +54,7 @@ from .storage import (
 from .storage.base import AsyncQualityStore, QualityStore
 
 if TYPE_CHECKING:
-    from .qdrant import AsyncQdrantPatternSource, QdrantPatternSource
+    from .sources.qdrant import AsyncQdrantPatternSource, QdrantPatternSource
 
 _LAZY = ("AsyncQdrantPatternSource", "QdrantPatternSource")
 
@@ -62,7 +62,7 @@ _LAZY = ("AsyncQdrantPatternSource", "QdrantPatternSource")
 def __getattr__(name: str) -> Any:
     # qdrant-client takes about a second to import: load the sources on first use.
     if name in _LAZY:
-        from . import qdrant
+        from .sources import qdrant
 
         return getattr(qdrant, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

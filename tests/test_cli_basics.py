@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from pattern_quality import __version__
-from pattern_quality._migration_files import load_migrations
 from pattern_quality.cli import main
 from pattern_quality.cli._common import database_url
 from pattern_quality.errors import ConfigurationError
+from pattern_quality.schema.files import load_migrations
 from tests.legacy_schema import apply_legacy, duplicate_rows, insert_rows, recorded
 
 NAMES = [f"{m.version:03d}_{m.name}" for m in load_migrations()]

@@ -21,7 +21,7 @@ from pattern_quality import (
     StoredQuality,
 )
 from pattern_quality.hashing import CONTENT_HASH_FIELDS, content_hash
-from pattern_quality.storage._sql import encode_metadata, metadata_json, stored_from_row
+from pattern_quality.storage.rows import encode_metadata, metadata_json, stored_from_row
 from tests.strategies import pattern_mappings
 
 ID = "7f1c9b3e-2b1a-4c1e-9a51-1d2f3e4a5b6c"

@@ -14,9 +14,7 @@ import psycopg
 import pytest
 
 import pattern_quality
-from pattern_quality import _migration_files
 from pattern_quality import migrate as migrate_module_function
-from pattern_quality._migrations import ADVISORY_LOCK_KEY
 from pattern_quality.errors import ConfigurationError, DatabaseUnavailableError, MigrationError
 from pattern_quality.migrate import (
     amigrate,
@@ -27,6 +25,8 @@ from pattern_quality.migrate import (
     rollback,
     verify,
 )
+from pattern_quality.schema import files as _migration_files
+from pattern_quality.schema.bookkeeping import ADVISORY_LOCK_KEY
 from tests.legacy_schema import (
     apply_legacy,
     constraints,

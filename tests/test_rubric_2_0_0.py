@@ -15,9 +15,9 @@ import pytest
 
 from pattern_quality.models import Finding, Pattern
 from pattern_quality.scoring import rubric_2_0_0
-from pattern_quality.scoring._v2_analyze import MAX_SOURCE_CHARS, analyze
 from pattern_quality.scoring.base import DimensionScores
 from pattern_quality.scoring.rubric_2_0_0 import RUBRIC
+from pattern_quality.scoring.rubric_2_0_0.analyze import MAX_SOURCE_CHARS, analyze
 
 
 def score(code: str = "", **fields: Any) -> DimensionScores:

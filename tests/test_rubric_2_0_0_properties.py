@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from pattern_quality.models import Finding, Pattern
 from pattern_quality.sample import load_sample_patterns
-from pattern_quality.scoring._v2_lexer import DECISION_KEYWORDS, scan_python
 from pattern_quality.scoring.rubric_2_0_0 import RUBRIC
+from pattern_quality.scoring.rubric_2_0_0.lexer import DECISION_KEYWORDS, scan_python
 from pattern_quality.testing.strategies import patterns
 
 LABELLED = Path(__file__).parent / "data" / "labelled" / "pairs.json"

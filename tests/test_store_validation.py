@@ -28,7 +28,7 @@ from pattern_quality import (
     close_pools,
 )
 from pattern_quality.models import Finding
-from pattern_quality.storage import _sql
+from pattern_quality.storage import rows as _sql
 from pattern_quality.storage.base import QualityStore
 from pattern_quality.testing import BlockingStore, uuids
 

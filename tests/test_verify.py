@@ -10,9 +10,9 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
-from pattern_quality._migration_files import load_migrations
 from pattern_quality.cli import main
 from pattern_quality.migrate import averify, migrate, verify
+from pattern_quality.schema.files import load_migrations
 from tests.legacy_schema import apply_legacy, duplicate_rows, insert_rows
 
 CHECKS = ["table", "unique constraint", "foreign key", "duplicates", "score ranges"]

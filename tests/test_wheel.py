@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pattern_quality._migration_files import load_migrations
+from pattern_quality.schema.files import load_migrations
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("pattern_quality", "migrations", "pyproject.toml", "README.md")
@@ -78,7 +78,7 @@ def test_the_installed_wheel_migrates_an_empty_database(
         import sys
         from pathlib import Path
         import pattern_quality
-        from pattern_quality._migration_files import default_migrations_dir
+        from pattern_quality.schema.files import default_migrations_dir
 
         target = Path(sys.argv[1]).resolve()
         package = Path(pattern_quality.__file__).resolve()

@@ -11,9 +11,9 @@ from typing import Any, Final
 
 import attrs
 
-from .errors import PatternQualityError, PatternValidationError, SchemaNotReadyError
-from .models import DIMENSION_KEYS, Tier
-from .report import Summary
+from ..errors import PatternQualityError, PatternValidationError, SchemaNotReadyError
+from ..models import DIMENSION_KEYS, Tier
+from ..report import Summary
 
 __all__ = [
     "MAX_EXAMPLES",

@@ -29,7 +29,12 @@ import inspect
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping
 from typing import Any, Protocol, TypeAlias, cast, runtime_checkable
 
-from ._backfill_core import (
+from ..errors import PatternQualityError
+from ..models import Pattern
+from ..scoring import PatternQualityScorer
+from ..sources.mapping import PointFailure
+from ..storage.base import AsyncQualityStore, QualityStore
+from .state import (
     DEFAULT_BATCH_SIZE,
     BackfillError,
     BackfillReport,
@@ -40,13 +45,8 @@ from ._backfill_core import (
     check_items,
     stop_message,
 )
-from ._backfill_steps import AsyncBatches, Batches, StepFailed
-from ._qdrant_common import PointFailure
-from ._score_pool import check_workers
-from .errors import PatternQualityError
-from .models import Pattern
-from .scoring import PatternQualityScorer
-from .storage.base import AsyncQualityStore, QualityStore
+from .steps import AsyncBatches, Batches, StepFailed
+from .workers import check_workers
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",

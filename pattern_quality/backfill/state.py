@@ -14,7 +14,22 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, NamedTuple
 
-from ._backfill_report import (
+from .._config import mask_dsn
+from ..errors import PatternValidationError
+from ..hashing import content_hash
+from ..ids import canonical_pattern_id
+from ..models import (
+    EXCELLENT_THRESHOLD,
+    FAIR_THRESHOLD,
+    GOOD_THRESHOLD,
+    Pattern,
+    QualityScore,
+    StoredQuality,
+    check_unit_interval,
+)
+from ..scoring import PatternQualityScorer
+from ..sources.mapping import PointFailure, failure_reason
+from .report import (
     AVERAGED,
     MAX_EXAMPLES,
     MAX_REASONS,
@@ -25,22 +40,7 @@ from ._backfill_report import (
     RetryPolicy,
     tier_counts,
 )
-from ._config import mask_dsn
-from ._qdrant_common import PointFailure, failure_reason
-from ._score_pool import Failed, Outcome
-from .errors import PatternValidationError
-from .hashing import content_hash
-from .ids import canonical_pattern_id
-from .models import (
-    EXCELLENT_THRESHOLD,
-    FAIR_THRESHOLD,
-    GOOD_THRESHOLD,
-    Pattern,
-    QualityScore,
-    StoredQuality,
-    check_unit_interval,
-)
-from .scoring import PatternQualityScorer
+from .workers import Failed, Outcome
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",

@@ -26,10 +26,10 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
-from ._backfill_core import BackfillRun, Pending, RetryPolicy
-from ._score_pool import PendingScores, ScorePool
-from .models import QualityScore, StoredQuality
-from .storage.base import AsyncQualityStore, QualityStore
+from ..models import QualityScore, StoredQuality
+from ..storage.base import AsyncQualityStore, QualityStore
+from .state import BackfillRun, Pending, RetryPolicy
+from .workers import PendingScores, ScorePool
 
 __all__ = ["AsyncBatches", "Batches", "StepFailed"]
 

@@ -22,9 +22,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Final, NamedTuple, TypeAlias
 
-from .models import Finding, Pattern
-from .scoring import PatternQualityScorer
-from .scoring.base import DimensionScores, Rubric
+from ..models import Finding, Pattern
+from ..scoring import PatternQualityScorer
+from ..scoring.base import DimensionScores, Rubric
 
 __all__ = [
     "CHUNK_SIZE",

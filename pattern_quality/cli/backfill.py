@@ -18,11 +18,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final
 
-from .._backfill_core import DEFAULT_BATCH_SIZE, BackfillError, BackfillReport, RetryPolicy
-from .._qdrant_common import DEFAULT_COLLECTIONS, KNOWN_COLLECTIONS, Shard, scrub
-from ..backfill import backfill
+from ..backfill.runner import backfill
+from ..backfill.state import DEFAULT_BATCH_SIZE, BackfillError, BackfillReport, RetryPolicy
 from ..errors import ConfigurationError, PatternQualityError
 from ..scoring import DEFAULT_RUBRIC, PatternQualityScorer, available_rubrics
+from ..sources.mapping import DEFAULT_COLLECTIONS, KNOWN_COLLECTIONS, Shard, scrub
 from ..storage.postgres import PostgresQualityStore
 from ._backfill_output import format_failures, format_report
 from ._common import (
@@ -38,7 +38,7 @@ from ._common import (
 )
 
 if TYPE_CHECKING:
-    from ..qdrant import QdrantPatternSource
+    from ..sources.qdrant import QdrantPatternSource
 
 __all__ = ["register"]
 
@@ -243,7 +243,9 @@ def _qdrant_target(args: argparse.Namespace) -> tuple[str, str]:
 def _open_source(
     args: argparse.Namespace, target: tuple[str, str], secret: str | None
 ) -> QdrantPatternSource:
-    from ..qdrant import QdrantPatternSource  # qdrant-client is slow to import: only when used
+    from ..sources.qdrant import (
+        QdrantPatternSource,  # qdrant-client is slow to import: only when used
+    )
 
     options: dict[str, Any] = {"page_size": args.page_size, "shard": args.shard}
     kind, where = target

@@ -15,13 +15,13 @@ import sys
 
 from qdrant_client import QdrantClient
 
-from ..backfill import backfill
+from ..backfill.runner import backfill
 from ..embedded import resolve_data_dir
-from ..migrate import migrate, verify
-from ..qdrant import QdrantPatternSource
 from ..report import format_summary
 from ..sample import SAMPLE_COLLECTIONS, seed_qdrant
+from ..schema.runner import migrate, verify
 from ..scoring import PatternQualityScorer, available_rubrics
+from ..sources.qdrant import QdrantPatternSource
 from ..storage.postgres import PostgresQualityStore
 from ._common import EXIT_FAILURES, EXIT_OK, add_database_option, database_url
 from .report import format_histogram, read_distribution

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..migrate import (
+from ..schema.runner import (
     MigrationReport,
     MigrationStatus,
     VerifyReport,

@@ -10,11 +10,11 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from ._config import mask_dsn
-from .errors import PatternValidationError
-from .ids import parse_pattern_id
-from .models import Pattern, QualityScore, StoredQuality, check_unit_interval
-from .scoring import PatternQualityScorer
+from .._config import mask_dsn
+from ..errors import PatternValidationError
+from ..ids import parse_pattern_id
+from ..models import Pattern, QualityScore, StoredQuality, check_unit_interval
+from ..scoring import PatternQualityScorer
 
 __all__ = [
     "DEFAULT_TIMEOUT",

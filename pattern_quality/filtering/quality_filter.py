@@ -18,8 +18,11 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from types import TracebackType
 from typing import Any, Self
 
-from ._config import mask_dsn
-from ._filter_core import (
+from .._config import mask_dsn
+from ..models import QualityScore, StoredQuality
+from ..scoring import PatternQualityScorer
+from ..storage.base import AsyncQualityStore, QualityStore
+from .policy import (
     DEFAULT_TIMEOUT,
     FilterPolicy,
     FilterResult,
@@ -27,9 +30,6 @@ from ._filter_core import (
     check_threshold,
     plan,
 )
-from .models import QualityScore, StoredQuality
-from .scoring import PatternQualityScorer
-from .storage.base import AsyncQualityStore, QualityStore
 
 __all__ = ["DEFAULT_TIMEOUT", "AsyncQualityFilter", "FilterResult", "QualityFilter"]
 

@@ -16,9 +16,9 @@ import attrs
 import psycopg
 from psycopg import errors as pg_errors
 
-from ._migration_files import Migration
-from ._pg import describe_target, translate_error
-from .errors import MigrationError
+from ..errors import MigrationError
+from ..storage._pg import describe_target, translate_error
+from .files import Migration
 
 __all__ = [
     "ADVISORY_LOCK_KEY",

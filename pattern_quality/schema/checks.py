@@ -7,7 +7,7 @@ from typing import Any, Final
 
 import attrs
 
-from .models import DIMENSION_KEYS
+from ..models import DIMENSION_KEYS
 
 __all__ = [
     "CONSTRAINTS_SQL",

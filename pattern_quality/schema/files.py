@@ -11,7 +11,7 @@ from typing import Final
 
 import attrs
 
-from .errors import MigrationError
+from ..errors import MigrationError
 
 __all__ = [
     "Migration",
@@ -70,7 +70,7 @@ def default_migrations_dir() -> Traversable:
     packaged = resources.files("pattern_quality") / "migrations"
     if packaged.is_dir():
         return packaged
-    checkout = Path(__file__).resolve().parent.parent
+    checkout = Path(__file__).resolve().parents[2]
     if (checkout / "pyproject.toml").is_file() and (checkout / "migrations").is_dir():
         return checkout / "migrations"
     raise MigrationError(

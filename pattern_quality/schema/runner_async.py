@@ -10,13 +10,13 @@ from typing import Literal
 
 import psycopg
 
-from . import _migrations as m
-from . import _verify as v
-from ._migration_files import Migration, MigrationsDir, load_migrations
-from ._migrations import AppliedMigration, MigrationReport, MigrationStatus, StepResult
-from ._pg import DEFAULT_CONNECT_TIMEOUT, aconnect, describe_target, translate_error
-from ._verify import VerifyCheck, VerifyReport
-from .errors import PatternQualityError
+from ..errors import PatternQualityError
+from ..storage._pg import DEFAULT_CONNECT_TIMEOUT, aconnect, describe_target, translate_error
+from . import bookkeeping as m
+from . import checks as v
+from .bookkeeping import AppliedMigration, MigrationReport, MigrationStatus, StepResult
+from .checks import VerifyCheck, VerifyReport
+from .files import Migration, MigrationsDir, load_migrations
 
 __all__ = ["amigrate", "amigration_status", "arollback", "averify"]
 

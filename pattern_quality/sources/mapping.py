@@ -13,10 +13,10 @@ from typing import Any, Final
 
 import attrs
 
-from ._config import mask_dsn
-from .errors import CollectionNotFoundError, PatternQualityError, PatternValidationError
-from .ids import parse_pattern_id
-from .models import Pattern
+from .._config import mask_dsn
+from ..errors import CollectionNotFoundError, PatternQualityError, PatternValidationError
+from ..ids import parse_pattern_id
+from ..models import Pattern
 
 __all__ = [
     "DEFAULT_COLLECTIONS",

@@ -27,7 +27,9 @@ from qdrant_client import AsyncQdrantClient, QdrantClient
 from qdrant_client.common.client_exceptions import QdrantException
 from qdrant_client.http.exceptions import ApiException
 
-from ._qdrant_common import (
+from ..errors import ConfigurationError, PatternValidationError
+from ..models import Pattern
+from .mapping import (
     DEFAULT_COLLECTIONS,
     DEFAULT_PAGE_SIZE,
     KNOWN_COLLECTIONS,
@@ -42,8 +44,6 @@ from ._qdrant_common import (
     scrub,
     translate_qdrant_error,
 )
-from .errors import ConfigurationError, PatternValidationError
-from .models import Pattern
 
 __all__ = [
     "DEFAULT_COLLECTIONS",

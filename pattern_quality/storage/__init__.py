@@ -8,12 +8,12 @@ psycopg_pool) and the in-memory fakes :class:`InMemoryQualityStore` /
 
 from __future__ import annotations
 
-from ._sql import DEFAULT_TABLE, MAX_STORED_FINDINGS, canonical_pattern_id
 from .base import AsyncQualityStore, QualityStore
 from .memory import AsyncInMemoryQualityStore, InMemoryQualityStore
 from .postgres import PostgresQualityStore
 from .postgres_async import AsyncPostgresQualityStore
 from .registry import close_pools
+from .rows import DEFAULT_TABLE, MAX_STORED_FINDINGS, canonical_pattern_id
 
 __all__ = [
     "DEFAULT_TABLE",

@@ -9,8 +9,8 @@ from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import TupleRow
 
-from ._config import mask_dsn
-from .errors import ConfigurationError, DatabaseUnavailableError, SchemaNotReadyError, StoreError
+from .._config import mask_dsn
+from ..errors import ConfigurationError, DatabaseUnavailableError, SchemaNotReadyError, StoreError
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",

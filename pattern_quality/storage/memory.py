@@ -22,7 +22,7 @@ from typing import Self
 
 from ..errors import StoreError
 from ..models import QualityScore, StoredQuality
-from . import _sql
+from . import rows as _sql
 
 __all__ = ["AsyncInMemoryQualityStore", "InMemoryQualityStore"]
 

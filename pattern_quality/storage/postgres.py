@@ -18,10 +18,10 @@ from psycopg.rows import tuple_row
 from psycopg_pool import ConnectionPool
 
 from .._config import resolve_database_url
-from .._pg import connect, connect_options, describe_target, translate_error
 from ..errors import StoreError
 from ..models import QualityScore, StoredQuality
-from . import _sql
+from . import rows as _sql
+from ._pg import connect, connect_options, describe_target, translate_error
 
 __all__ = ["PostgresQualityStore"]
 

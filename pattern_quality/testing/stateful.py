@@ -35,9 +35,9 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from ..errors import PatternValidationError
 from ..models import Finding, QualityScore, StoredQuality
-from ..storage._sql import DEFAULT_BATCH_SIZE
 from ..storage.base import AsyncQualityStore, QualityStore
 from ..storage.memory import InMemoryQualityStore
+from ..storage.rows import DEFAULT_BATCH_SIZE
 from .strategies import quality_scores
 
 __all__ = ["BlockingStore", "QualityStoreStateMachine", "spellings"]

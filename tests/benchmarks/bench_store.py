@@ -45,7 +45,7 @@ import psycopg
 
 from pattern_quality import PatternQualityScorer, PostgresQualityStore, QualityScore
 from pattern_quality.sample import load_sample_patterns
-from pattern_quality.storage import _sql
+from pattern_quality.storage import rows as _sql
 from tests.benchmarks._bench_pg import bench_database
 
 T0 = datetime(2024, 6, 1, tzinfo=UTC)

@@ -32,10 +32,10 @@ import warnings
 from collections.abc import Callable
 from typing import Any, Final, cast
 
-from ._v2_facts import CodeFacts
-from ._v2_fallback import fallback_facts
-from ._v2_lexer import scan_python
-from ._v2_python import python_facts
+from .facts import CodeFacts
+from .fallback import fallback_facts
+from .lexer import scan_python
+from .python_facts import python_facts
 
 __all__ = ["MAX_SOURCE_CHARS", "analyze"]
 

@@ -15,8 +15,8 @@ import re
 from bisect import bisect_right
 from typing import Final
 
-from ._v2_facts import CodeFacts
-from ._v2_lexer import mask_generic
+from .facts import CodeFacts
+from .lexer import mask_generic
 
 __all__ = ["fallback_facts"]
 

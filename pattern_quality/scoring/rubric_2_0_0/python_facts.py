@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 from typing import Any, Final
 
-from ._v2_facts import CodeFacts
+from .facts import CodeFacts
 
 __all__ = ["python_facts"]
 

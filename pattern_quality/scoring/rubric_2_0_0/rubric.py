@@ -16,11 +16,11 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from ..models import Finding, Pattern
-from ._v2_analyze import MAX_SOURCE_CHARS, analyze
-from ._v2_facts import CodeFacts
-from ._v2_lexer import KIND_WORDS, marker_words, name_words
-from .base import DimensionScores
+from ...models import Finding, Pattern
+from ..base import DimensionScores
+from .analyze import MAX_SOURCE_CHARS, analyze
+from .facts import CodeFacts
+from .lexer import KIND_WORDS, marker_words, name_words
 
 __all__ = ["LEVEL_THRESHOLDS", "MAX_SOURCE_CHARS", "RUBRIC", "SIGNATURES", "VERSION", "Rubric200"]
 

@@ -1,0 +1,33 @@
+"""The Qdrant sources' former home, kept so that ``pattern_quality.qdrant`` imports work.
+
+Everything here lives in :mod:`pattern_quality.sources`.
+"""
+
+from __future__ import annotations
+
+from .sources.mapping import (
+    DEFAULT_COLLECTIONS,
+    DEFAULT_PAGE_SIZE,
+    KNOWN_COLLECTIONS,
+    LOCAL_PAGE_SIZE,
+    PointFailure,
+    QdrantUnavailableError,
+    Shard,
+    pattern_id_for_point,
+    point_to_pattern,
+)
+from .sources.qdrant import AsyncQdrantPatternSource, QdrantPatternSource
+
+__all__ = [
+    "DEFAULT_COLLECTIONS",
+    "DEFAULT_PAGE_SIZE",
+    "KNOWN_COLLECTIONS",
+    "LOCAL_PAGE_SIZE",
+    "AsyncQdrantPatternSource",
+    "PointFailure",
+    "QdrantPatternSource",
+    "QdrantUnavailableError",
+    "Shard",
+    "pattern_id_for_point",
+    "point_to_pattern",
+]
