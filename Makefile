@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck pytest bench clean venv
+.PHONY: demo test lint typecheck pytest bench clean venv generate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python tools/async_to_sync.py --check
+
+# Rewrite the sync modules generated from their async sources (tools/async_to_sync.py).
+generate: $(STAMP)
+	$(BIN)/python tools/async_to_sync.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -11,7 +11,8 @@ from typing import Literal
 import psycopg
 
 from ..errors import PatternQualityError
-from ..storage._pg import DEFAULT_CONNECT_TIMEOUT, aconnect, describe_target, translate_error
+from ..storage._connect_async import aconnect
+from ..storage._pg import DEFAULT_CONNECT_TIMEOUT, describe_target, translate_error
 from . import bookkeeping as m
 from . import checks as v
 from .bookkeeping import AppliedMigration, MigrationReport, MigrationStatus, StepResult

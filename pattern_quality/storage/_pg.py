@@ -1,4 +1,9 @@
-"""psycopg helpers shared by the migrations runner and the PostgreSQL stores (no state)."""
+"""psycopg helpers shared by the migration runner and the PostgreSQL stores (no I/O).
+
+Connection options and the translation of driver errors into the library's
+exceptions; opening a connection is :mod:`._connect_async` (and the generated
+:mod:`._connect`).
+"""
 
 from __future__ import annotations
 
@@ -7,15 +12,12 @@ from typing import Any, Final
 import psycopg
 from psycopg import errors as pg_errors
 from psycopg.conninfo import conninfo_to_dict
-from psycopg.rows import TupleRow
 
 from .._config import mask_dsn
 from ..errors import ConfigurationError, DatabaseUnavailableError, SchemaNotReadyError, StoreError
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
-    "aconnect",
-    "connect",
     "connect_options",
     "describe_target",
     "translate_error",
@@ -90,61 +92,3 @@ def connect_options(
     if connect_timeout is not None and "connect_timeout" not in params:
         return {"connect_timeout": connect_timeout}
     return {}
-
-
-def connect(
-    dsn: str,
-    *,
-    action: str = "connect",
-    autocommit: bool = True,
-    connect_timeout: int | None = DEFAULT_CONNECT_TIMEOUT,
-) -> psycopg.Connection[TupleRow]:
-    """Open a connection, failing fast and with a masked message when it cannot.
-
-    Args:
-        dsn: A connection string or URL.
-        action: What the connection is for, quoted in error messages.
-        autocommit: Open the connection in autocommit mode.
-        connect_timeout: See :func:`connect_options`.
-
-    Returns:
-        The open connection; close it (``with`` it).
-
-    Raises:
-        ConfigurationError: ``dsn`` does not parse.
-        DatabaseUnavailableError: The server cannot be reached or refuses the login.
-    """
-    options = connect_options(dsn, connect_timeout)
-    try:
-        return psycopg.connect(dsn, autocommit=autocommit, **options)
-    except psycopg.Error as exc:
-        raise translate_error(exc, dsn, action) from exc
-
-
-async def aconnect(
-    dsn: str,
-    *,
-    action: str = "connect",
-    autocommit: bool = True,
-    connect_timeout: int | None = DEFAULT_CONNECT_TIMEOUT,
-) -> psycopg.AsyncConnection[TupleRow]:
-    """Async twin of :func:`connect`.
-
-    Args:
-        dsn: A connection string or URL.
-        action: What the connection is for, quoted in error messages.
-        autocommit: Open the connection in autocommit mode.
-        connect_timeout: See :func:`connect_options`.
-
-    Returns:
-        The open connection; close it (``async with`` it).
-
-    Raises:
-        ConfigurationError: ``dsn`` does not parse.
-        DatabaseUnavailableError: The server cannot be reached or refuses the login.
-    """
-    options = connect_options(dsn, connect_timeout)
-    try:
-        return await psycopg.AsyncConnection.connect(dsn, autocommit=autocommit, **options)
-    except psycopg.Error as exc:
-        raise translate_error(exc, dsn, action) from exc

@@ -21,7 +21,8 @@ from .._config import resolve_database_url
 from ..errors import StoreError
 from ..models import QualityScore, StoredQuality
 from . import rows as _sql
-from ._pg import connect, connect_options, describe_target, translate_error
+from ._connect import connect
+from ._pg import connect_options, describe_target, translate_error
 
 __all__ = ["PostgresQualityStore"]
 

@@ -22,7 +22,8 @@ from .._config import resolve_database_url
 from ..errors import StoreError
 from ..models import QualityScore, StoredQuality
 from . import rows as _sql
-from ._pg import aconnect, connect_options, describe_target, translate_error
+from ._connect_async import aconnect
+from ._pg import connect_options, describe_target, translate_error
 
 __all__ = ["AsyncPostgresQualityStore"]
 

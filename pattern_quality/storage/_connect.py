@@ -1,0 +1,46 @@
+# Generated from pattern_quality/storage/_connect_async.py by tools/async_to_sync.py.
+# Do not edit: change the async source and run `make generate`.
+"""Open one PostgreSQL connection, failing fast and with a masked message.
+
+The migration runner and a store's schema check use it; the stores' pools open
+their own connections.
+"""
+
+from __future__ import annotations
+
+import psycopg
+from psycopg.rows import TupleRow
+
+from ._pg import DEFAULT_CONNECT_TIMEOUT, connect_options, translate_error
+
+__all__ = ["connect"]
+
+
+def connect(
+    dsn: str,
+    *,
+    action: str = "connect",
+    autocommit: bool = True,
+    connect_timeout: int | None = DEFAULT_CONNECT_TIMEOUT,
+) -> psycopg.Connection[TupleRow]:
+    """Open a connection, failing fast and with a masked message when it cannot.
+
+    Args:
+        dsn: A connection string or URL.
+        action: What the connection is for, quoted in error messages.
+        autocommit: Open the connection in autocommit mode.
+        connect_timeout: Seconds to wait for the server, unless ``dsn`` sets its
+            own ``connect_timeout``; ``None`` waits as long as libpq does.
+
+    Returns:
+        The open connection; close it (``with`` it).
+
+    Raises:
+        ConfigurationError: ``dsn`` does not parse.
+        DatabaseUnavailableError: The server cannot be reached or refuses the login.
+    """
+    options = connect_options(dsn, connect_timeout)
+    try:
+        return psycopg.Connection.connect(dsn, autocommit=autocommit, **options)
+    except psycopg.Error as exc:
+        raise translate_error(exc, dsn, action) from exc
