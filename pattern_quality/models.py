@@ -588,65 +588,6 @@ class StoredQuality(QualityScore):
             out[key] = None if value is None else value.isoformat()
         return out
 
-    @classmethod
-    def _from_row(
-        cls,
-        fields: tuple[Any, ...],
-        created_at: datetime | None,
-        updated_at: datetime | None,
-        content_hash: str | None = None,
-    ) -> StoredQuality:
-        """Build a row read from a store (the read hot path).
-
-        ``fields`` holds the :class:`QualityScore` fields in declaration order,
-        up to ``findings``; ``content_hash`` is passed on its own.
-        Values of the exact expected types and ranges are taken as they are;
-        anything else goes through the validating constructor, which raises.
-        """
-        (pid, name, composite, c, d, o, m, x, confidence, measured, version, findings) = fields
-        if (
-            type(pid) is str
-            and type(name) is str
-            and type(version) is str
-            and type(findings) is tuple
-            and type(composite) is float
-            and type(confidence) is float
-            and type(c) is type(d) is type(o) is type(m) is type(x) is float
-            and 0.0 <= composite <= 1.0
-            and 0.0 <= confidence <= 1.0
-            and 0.0 <= c <= 1.0
-            and 0.0 <= d <= 1.0
-            and 0.0 <= o <= 1.0
-            and 0.0 <= m <= 1.0
-            and 0.0 <= x <= 1.0
-            and type(measured) is datetime
-            and measured.tzinfo is UTC
-            and (created_at is None or (type(created_at) is datetime and created_at.tzinfo is UTC))
-            and (updated_at is None or (type(updated_at) is datetime and updated_at.tzinfo is UTC))
-            and (content_hash is None or type(content_hash) is str)
-        ):
-            self = _new(cls)
-            _set(self, "pattern_id", pid)
-            _set(self, "pattern_name", name)
-            _set(self, "composite_score", composite)
-            _set(self, "completeness_score", c)
-            _set(self, "documentation_score", d)
-            _set(self, "onex_compliance_score", o)
-            _set(self, "metadata_richness_score", m)
-            _set(self, "complexity_score", x)
-            _set(self, "confidence", confidence)
-            _set(self, "measurement_timestamp", measured)
-            _set(self, "version", version)
-            _set(self, "findings", findings)
-            _set(self, "content_hash", content_hash)
-            _set(self, "created_at", created_at)
-            _set(self, "updated_at", updated_at)
-            return self
-        values = dict(
-            zip(_STORED_FIELDS, (*fields, content_hash, created_at, updated_at), strict=True)
-        )
-        return cls(**values)
-
     def to_score(self) -> QualityScore:
         """Return the plain :class:`QualityScore` part of this row.
 
@@ -655,6 +596,3 @@ class StoredQuality(QualityScore):
         """
         fields = attrs.fields(QualityScore)
         return QualityScore(**{f.name: getattr(self, f.name) for f in fields})
-
-
-_STORED_FIELDS: Final = tuple(f.name for f in attrs.fields(StoredQuality))

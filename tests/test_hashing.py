@@ -21,7 +21,12 @@ from pattern_quality import (
     StoredQuality,
 )
 from pattern_quality.hashing import CONTENT_HASH_FIELDS, content_hash
-from pattern_quality.storage.rows import encode_metadata, metadata_json, stored_from_row
+from pattern_quality.storage.rows import (
+    build_stored,
+    encode_metadata,
+    metadata_json,
+    stored_from_row,
+)
 from tests.strategies import pattern_mappings
 
 ID = "7f1c9b3e-2b1a-4c1e-9a51-1d2f3e4a5b6c"
@@ -176,11 +181,11 @@ def test_score_validates_the_hash_type() -> None:
 def test_from_row_fast_path_equals_the_validating_constructor() -> None:
     now = datetime(2026, 5, 1, 12, tzinfo=UTC)
     fields = ("x", "n", 0.5, 0.1, 0.2, 0.3, 0.4, 0.5, 0.9, now, "2.0.0", ())
-    fast = StoredQuality._from_row(fields, now, None, "ab" * 16)
+    fast = build_stored(fields, now, None, "ab" * 16)
     assert fast == StoredQuality(*fields, content_hash="ab" * 16, created_at=now)
     assert fast.to_score().content_hash == "ab" * 16
     with pytest.raises(PatternValidationError, match="content_hash"):
-        StoredQuality._from_row(fields, now, None, 7)  # type: ignore[arg-type]
+        build_stored(fields, now, None, 7)  # type: ignore[arg-type]
 
 
 # --- stored rows ---------------------------------------------------------------------

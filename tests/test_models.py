@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 
 from pattern_quality import Pattern, PatternValidationError, QualityScore, StoredQuality, Tier
+from pattern_quality.storage.rows import build_stored
 from tests.strategies import pattern_mappings
 
 _FIELDS = {f.name for f in attrs.fields(Pattern)} - {"extra"}
@@ -171,15 +172,15 @@ def test_from_parts_still_rejects_out_of_range_rubric_output() -> None:
 def test_stored_row_fast_path_equals_the_validating_constructor() -> None:
     now = datetime(2026, 5, 1, 12, tzinfo=UTC)
     fields = ("x", "n", 0.5, 0.1, 0.2, 0.3, 0.4, 0.5, 0.9, now, "1.0.0", ())
-    fast = StoredQuality._from_row(fields, now, None)
+    fast = build_stored(fields, now, None)
     assert fast == StoredQuality(*fields, created_at=now, updated_at=None)
     # Anything unusual goes through the converters: an int score, another zone...
     plus_one = timezone(timedelta(hours=1))
-    slow = StoredQuality._from_row(
+    slow = build_stored(
         ("x", "n", 1, 0.1, 0.2, 0.3, 0.4, 0.5, 0.9, now.astimezone(plus_one), "1.0.0", ()),
         None,
         None,
     )
     assert slow.composite_score == 1.0 and slow.measurement_timestamp.tzinfo is UTC
     with pytest.raises(PatternValidationError, match="completeness_score"):
-        StoredQuality._from_row(("x", "n", 0.5, 1.5, *fields[4:]), None, None)
+        build_stored(("x", "n", 0.5, 1.5, *fields[4:]), None, None)

@@ -25,8 +25,9 @@ from pattern_quality import (
     StoreError,
 )
 from pattern_quality.models import Finding
-from pattern_quality.storage import rows as _sql
+from pattern_quality.storage import statements
 from pattern_quality.storage.base import QualityStore
+from pattern_quality.storage.rows import MAX_STORED_FINDINGS
 from pattern_quality.testing import BlockingStore
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -202,7 +203,7 @@ def test_large_call_with_duplicates_and_stale_rows(
     store: QualityStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # 300 distinct ids: the PostgreSQL stores take the COPY path, in 6 chunks of 50.
-    monkeypatch.setattr(_sql, "UPSERT_CHUNK_SIZE", 50)
+    monkeypatch.setattr(statements, "UPSERT_CHUNK_SIZE", 50)
     ids = [f"00000000-0000-4000-8000-{i:012x}" for i in range(300)]
     assert store.upsert([score(pid, at=10) for pid in ids[::2]]) == 150
     batch = [score(pid, at=5 + (i % 10), composite=0.25) for i, pid in enumerate(ids)]
@@ -383,7 +384,7 @@ def test_findings_are_capped_and_cleaned(store: QualityStore) -> None:
     store.upsert(score(findings=many, name="nul\x00name"))
     got = store.get(ID1)
     assert got is not None
-    assert len(got.findings) == _sql.MAX_STORED_FINDINGS == 20
+    assert len(got.findings) == MAX_STORED_FINDINGS == 20
     assert got.findings[3] == Finding("completeness", "rule3", -0.03, "d\ufffd3")
     assert got.pattern_name == "nul\ufffdname"
 
@@ -475,7 +476,7 @@ def test_legacy_rows_are_readable(pg_store: QualityStore, migrated_dsn: str) -> 
 def test_failure_in_a_later_chunk_rolls_back_the_whole_call(
     pg_store: QualityStore, migrated_dsn: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_sql, "UPSERT_CHUNK_SIZE", 40)
+    monkeypatch.setattr(statements, "UPSERT_CHUNK_SIZE", 40)
     ids = [f"00000000-0000-4000-8000-{i:012x}" for i in range(200)]
     with psycopg.connect(migrated_dsn) as conn:
         conn.execute(

@@ -27,9 +27,15 @@ from pattern_quality import (
     SchemaNotReadyError,
     close_pools,
 )
+from pattern_quality.ids import canonical_pattern_id
 from pattern_quality.models import Finding
-from pattern_quality.storage import rows as _sql
 from pattern_quality.storage.base import QualityStore
+from pattern_quality.storage.rows import (
+    MAX_STORED_FINDINGS,
+    encode_metadata,
+    metadata_json,
+    prepare_upsert,
+)
 from pattern_quality.testing import BlockingStore, uuids
 
 T0 = datetime(2024, 5, 1, tzinfo=UTC)
@@ -130,13 +136,13 @@ def test_scorer_sync_path_rejects_bad_ids_and_writes_nothing(migrated_dsn: str) 
 
 @given(uuids())
 def test_every_accepted_spelling_canonicalises_like_uuid(spelling: str) -> None:
-    assert _sql.canonical_pattern_id(spelling) == str(uuid.UUID(spelling))
+    assert canonical_pattern_id(spelling) == str(uuid.UUID(spelling))
 
 
 @given(st.text(max_size=40))
 def test_canonicalisation_accepts_only_uuids(text: str) -> None:
     try:
-        canonical = _sql.canonical_pattern_id(text)
+        canonical = canonical_pattern_id(text)
     except PatternValidationError:
         return
     assert canonical == str(uuid.UUID(text))
@@ -147,7 +153,7 @@ def test_canonicalisation_accepts_only_uuids(text: str) -> None:
 )
 def test_near_miss_spellings_are_rejected(text: str) -> None:
     with pytest.raises(PatternValidationError):
-        _sql.canonical_pattern_id(text)
+        canonical_pattern_id(text)
 
 
 _ANY_TEXT = st.text(st.characters(), max_size=15)  # NUL and lone surrogates included
@@ -171,18 +177,18 @@ def test_metadata_json_is_the_documented_document(
     name: str, findings: list[Finding], value: float
 ) -> None:
     s = build(pattern_name=name, findings=tuple(findings), complexity_score=value)
-    text = _sql.metadata_json(s)
+    text = metadata_json(s)
     text.encode("utf-8")  # no lone surrogate reaches the driver
     assert "\\u0000" not in text  # PostgreSQL rejects NUL in jsonb
-    assert json.loads(text) == _sql.encode_metadata(s)
+    assert json.loads(text) == encode_metadata(s)
     cache: dict[int, str] = {}
-    assert _sql.metadata_json(s, cache) == text == _sql.metadata_json(s, cache)  # cache hits
-    assert len(json.loads(text)["findings"]) == min(len(findings), _sql.MAX_STORED_FINDINGS)
+    assert metadata_json(s, cache) == text == metadata_json(s, cache)  # cache hits
+    assert len(json.loads(text)["findings"]) == min(len(findings), MAX_STORED_FINDINGS)
 
 
 def test_prepare_upsert_dedups_and_sorts() -> None:
     later = datetime(2025, 1, 1, tzinfo=UTC)
-    rows = _sql.prepare_upsert(
+    rows = prepare_upsert(
         [
             build(ID2),
             build(ID1.upper(), composite_score=0.2, measurement_timestamp=later),

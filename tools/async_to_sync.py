@@ -43,6 +43,8 @@ ROOT = Path(__file__).resolve().parent.parent
 #: (async source, generated sync module), relative to the repository root.
 PAIRS: tuple[tuple[str, str], ...] = (
     ("pattern_quality/storage/_connect_async.py", "pattern_quality/storage/_connect.py"),
+    ("pattern_quality/storage/postgres_async.py", "pattern_quality/storage/postgres.py"),
+    ("pattern_quality/storage/in_memory_async.py", "pattern_quality/storage/in_memory.py"),
 )
 
 #: Async name -> sync name, applied to identifiers, strings and comments.
@@ -66,7 +68,13 @@ NAMES: dict[str, str] = {
     "AsyncQdrantClient": "QdrantClient",
     # this package
     "aconnect": "connect",
+    "AsyncQualityStore": "QualityStore",
+    "AsyncPostgresQualityStore": "PostgresQualityStore",
+    "AsyncInMemoryQualityStore": "InMemoryQualityStore",
 }
+
+# The async modules themselves: ``from ._connect_async import aconnect`` -> ``from ._connect ...``.
+NAMES.update({Path(source).stem: Path(target).stem for source, target in PAIRS})
 
 #: Words that must not survive into a generated module (outside strings).
 _ASYNC_WORD = re.compile(r"async|await|asyncio|Async[A-Z]\w*|A[A-Z][a-z]\w*")

@@ -8,12 +8,15 @@ psycopg_pool) and the in-memory fakes :class:`InMemoryQualityStore` /
 
 from __future__ import annotations
 
+from ..ids import canonical_pattern_id
 from .base import AsyncQualityStore, QualityStore
-from .memory import AsyncInMemoryQualityStore, InMemoryQualityStore
+from .in_memory import InMemoryQualityStore
+from .in_memory_async import AsyncInMemoryQualityStore
 from .postgres import PostgresQualityStore
 from .postgres_async import AsyncPostgresQualityStore
 from .registry import close_pools
-from .rows import DEFAULT_TABLE, MAX_STORED_FINDINGS, canonical_pattern_id
+from .rows import MAX_STORED_FINDINGS
+from .statements import DEFAULT_TABLE
 
 __all__ = [
     "DEFAULT_TABLE",

@@ -1,13 +1,14 @@
-"""PostgresQualityStore: the pooled, upserting PostgreSQL store (sync).
+# Generated from pattern_quality/storage/postgres_async.py by tools/async_to_sync.py.
+# Do not edit: change the async source and run `make generate`.
+"""PostgresQualityStore: the pooled, upserting PostgreSQL store.
 
-A thin executor over :mod:`._sql`: it builds the statements there, runs them
-under ``with pool.connection()`` (one transaction per call) and maps rows back.
-:mod:`.postgres_async` is its line-for-line async twin.
+A thin executor: it takes the statements from :mod:`.statements`, runs them
+under ``with pool.connection()`` (one transaction per call) over a
+:class:`psycopg_pool.ConnectionPool`, and maps rows with :mod:`.rows`.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
@@ -17,37 +18,40 @@ import psycopg
 from psycopg.rows import tuple_row
 from psycopg_pool import ConnectionPool
 
+from .._acompat import Lock
 from .._config import resolve_database_url
 from ..errors import StoreError
+from ..ids import canonical_pattern_id, canonical_pattern_ids
 from ..models import QualityScore, StoredQuality
-from . import rows as _sql
+from . import statements
 from ._connect import connect
 from ._pg import connect_options, describe_target, translate_error
+from .rows import UpsertRow, prepare_upsert, stored_from_row
 
 __all__ = ["PostgresQualityStore"]
 
 
-def write_rows(cur: psycopg.Cursor[Any], t: _sql.TableRef, rows: list[_sql.UpsertRow]) -> int:
+def write_rows(cur: psycopg.Cursor[Any], t: statements.TableRef, rows: list[UpsertRow]) -> int:
     """Upsert prepared rows inside the caller's transaction.
 
     Args:
         cur: A cursor of a connection in a transaction.
         t: The target table.
-        rows: Output of :func:`._sql.prepare_upsert` (distinct ids, sorted).
+        rows: Output of :func:`.prepare_upsert` (distinct ids, sorted).
 
     Returns:
         Rows inserted or updated.
     """
-    if len(rows) < _sql.COPY_MIN_ROWS:
-        cur.executemany(_sql.upsert_values_sql(t), rows)
+    if len(rows) < statements.COPY_MIN_ROWS:
+        cur.executemany(statements.upsert_values_sql(t), rows)
         return max(cur.rowcount, 0)
     written = 0
-    cur.execute(_sql.create_stage_sql())
-    merge = _sql.upsert_from_stage_sql(t)
-    for i, chunk in enumerate(_sql.chunks(rows, _sql.UPSERT_CHUNK_SIZE)):
+    cur.execute(statements.create_stage_sql())
+    merge = statements.upsert_from_stage_sql(t)
+    for i, chunk in enumerate(statements.chunks(rows, statements.UPSERT_CHUNK_SIZE)):
         if i:
-            cur.execute(_sql.truncate_stage_sql())
-        with cur.copy(_sql.copy_stage_sql()) as copy:
+            cur.execute(statements.truncate_stage_sql())
+        with cur.copy(statements.copy_stage_sql()) as copy:
             for row in chunk:
                 copy.write_row(row)
         cur.execute(merge)
@@ -56,14 +60,14 @@ def write_rows(cur: psycopg.Cursor[Any], t: _sql.TableRef, rows: list[_sql.Upser
 
 
 class PostgresQualityStore:
-    """A :class:`~pattern_quality.storage.base.QualityStore` on PostgreSQL.
+    """The store (:class:`~pattern_quality.storage.base.QualityStore`) on PostgreSQL.
 
     The constructor does no I/O. The first operation (or :meth:`open`, or
     ``with``) checks with one catalog query that the table and its unique
     constraint on ``pattern_id`` exist and opens the pool.
 
     Example:
-        >>> with PostgresQualityStore("postgresql://app@db/quality") as store:  # doctest: +SKIP
+        >>> with PostgresQualityStore(dsn) as store:  # doctest: +SKIP
         ...     store.upsert(scores)
     """
 
@@ -74,7 +78,7 @@ class PostgresQualityStore:
         min_size: int = 1,
         max_size: int = 4,
         timeout: float = 30.0,
-        table: str = _sql.DEFAULT_TABLE,
+        table: str = statements.DEFAULT_TABLE,
         schema: str | None = None,
     ) -> None:
         """Create a store with its own connection pool.
@@ -93,7 +97,7 @@ class PostgresQualityStore:
             ConfigurationError: No DSN given or configured, or it does not parse.
             ValueError: An empty table or schema name, or bad pool sizes.
         """
-        t = _sql.TableRef.of(table, schema)
+        t = statements.TableRef.of(table, schema)
         dsn = resolve_database_url(dsn)
         connect_timeout = max(1, round(timeout))
         pool = ConnectionPool(
@@ -113,13 +117,13 @@ class PostgresQualityStore:
         cls,
         pool: ConnectionPool[Any],
         *,
-        table: str = _sql.DEFAULT_TABLE,
+        table: str = statements.DEFAULT_TABLE,
         schema: str | None = None,
     ) -> Self:
         """Create a store over an existing pool, which the store will not close.
 
         Args:
-            pool: An open :class:`psycopg_pool.ConnectionPool` (default row factory).
+            pool: An open :class:`psycopg_pool.ConnectionPool` (any row factory).
             table: Table name.
             schema: Schema of the table, or ``None``.
 
@@ -131,7 +135,7 @@ class PostgresQualityStore:
         """
         self = cls.__new__(cls)
         dsn = pool.conninfo if isinstance(pool.conninfo, str) else ""
-        self._setup(pool, dsn, owns_pool=False, t=_sql.TableRef.of(table, schema))
+        self._setup(pool, dsn, owns_pool=False, t=statements.TableRef.of(table, schema))
         return self
 
     def _setup(
@@ -140,13 +144,13 @@ class PostgresQualityStore:
         dsn: str,
         *,
         owns_pool: bool,
-        t: _sql.TableRef,
+        t: statements.TableRef,
     ) -> None:
         self._t = t
         self._pool = pool
         self._dsn = dsn
         self._owns_pool = owns_pool
-        self._lock = threading.Lock()
+        self._lock = Lock()
         self._opened = False
         self._closed = False
 
@@ -182,7 +186,7 @@ class PostgresQualityStore:
                         row = _checked(pconn, params, self._dsn, action)
                 except psycopg.Error as exc:
                     raise translate_error(exc, self._dsn, action) from exc
-            _sql.check_schema_row(self._t, row, describe_target(self._dsn))
+            statements.check_schema_row(self._t, row, describe_target(self._dsn))
             self._opened = True
 
     @contextmanager
@@ -224,7 +228,7 @@ class PostgresQualityStore:
             SchemaNotReadyError: The schema is missing; run ``pattern-quality migrate``.
             StoreError: The write failed (nothing is written) or the store is closed.
         """
-        rows = _sql.prepare_upsert(scores)
+        rows = prepare_upsert(scores)
         if not rows:
             return 0
         with self._conn(f"upsert {len(rows)} score(s)") as conn, _cursor(conn) as cur:
@@ -243,10 +247,10 @@ class PostgresQualityStore:
             PatternValidationError: ``pattern_id`` is not a UUID.
             StoreError: The read failed (see :meth:`upsert` for the subclasses).
         """
-        pid = _sql.canonical_pattern_id(pattern_id)
+        pid = canonical_pattern_id(pattern_id)
         with self._read("read a score") as conn, _cursor(conn) as cur:
-            row = cur.execute(_sql.select_one_sql(self._t), (pid,)).fetchone()
-        return None if row is None else _sql.stored_from_row(row)
+            row = cur.execute(statements.select_one_sql(self._t), (pid,)).fetchone()
+        return None if row is None else stored_from_row(row)
 
     def get_many(self, pattern_ids: Iterable[str]) -> dict[str, StoredQuality]:
         """Return the stored rows of several patterns in one round trip.
@@ -261,12 +265,13 @@ class PostgresQualityStore:
             PatternValidationError: An id is not a UUID.
             StoreError: The read failed.
         """
-        ids = _sql.canonical_pattern_ids(pattern_ids)
+        ids = canonical_pattern_ids(pattern_ids)
         if not ids:
             return {}
         with self._read(f"read {len(ids)} score(s)") as conn, _cursor(conn) as cur:
-            rows = cur.execute(_sql.select_many_sql(self._t), (ids,)).fetchall()
-        stored = (_sql.stored_from_row(r) for r in rows)
+            query = statements.select_many_sql(self._t)
+            rows = cur.execute(query, (ids,)).fetchall()
+        stored = (stored_from_row(r) for r in rows)
         return {s.pattern_id: s for s in stored if s.pattern_id is not None}
 
     def count(self) -> int:
@@ -279,10 +284,10 @@ class PostgresQualityStore:
             StoreError: The read failed.
         """
         with self._read("count scores") as conn, _cursor(conn) as cur:
-            row = cur.execute(_sql.count_sql(self._t)).fetchone()
+            row = cur.execute(statements.count_sql(self._t)).fetchone()
         return int(row[0]) if row else 0
 
-    def iter_all(self, batch_size: int = _sql.DEFAULT_BATCH_SIZE) -> Iterator[StoredQuality]:
+    def iter_all(self, batch_size: int = statements.DEFAULT_READ_BATCH) -> Iterator[StoredQuality]:
         """Yield every row in ``pattern_id`` order through a server-side cursor.
 
         Holds one pool connection (in one read transaction: a consistent snapshot)
@@ -298,15 +303,15 @@ class PostgresQualityStore:
             ValueError: ``batch_size`` < 1 (when iteration starts).
             StoreError: The read failed.
         """
-        _sql.check_batch_size(batch_size)
+        statements.check_batch_size(batch_size)
         with (
             self._conn("read every score") as conn,
             conn.cursor(name="pattern_quality_iter_all", row_factory=tuple_row) as cur,
         ):
             cur.itersize = batch_size
-            cur.execute(_sql.select_all_sql(self._t))
+            cur.execute(statements.select_all_sql(self._t))
             for row in cur:
-                yield _sql.stored_from_row(row)
+                yield stored_from_row(row)
 
     def delete(self, pattern_ids: Iterable[str]) -> int:
         """Delete rows in one transaction.
@@ -321,11 +326,11 @@ class PostgresQualityStore:
             PatternValidationError: An id is not a UUID; nothing is deleted.
             StoreError: The delete failed.
         """
-        ids = _sql.canonical_pattern_ids(pattern_ids)
+        ids = canonical_pattern_ids(pattern_ids)
         if not ids:
             return 0
         with self._conn(f"delete {len(ids)} score(s)") as conn, _cursor(conn) as cur:
-            return max(cur.execute(_sql.delete_sql(self._t), (ids,)).rowcount, 0)
+            return max(cur.execute(statements.delete_sql(self._t), (ids,)).rowcount, 0)
 
     def close(self) -> None:
         """Close the store and its own pool (never a pool given to :meth:`from_pool`).
@@ -362,6 +367,6 @@ def _checked(
 ) -> tuple[Any, ...] | None:
     try:
         with _cursor(conn) as cur:
-            return cur.execute(_sql.SCHEMA_CHECK_SQL, params).fetchone()
+            return cur.execute(statements.SCHEMA_CHECK_SQL, params).fetchone()
     except psycopg.Error as exc:
         raise translate_error(exc, dsn, action) from exc

@@ -1,14 +1,12 @@
-"""AsyncPostgresQualityStore: the async twin of :mod:`.postgres`.
+"""AsyncPostgresQualityStore: the pooled, upserting PostgreSQL store.
 
-Documented as a delta from :class:`~pattern_quality.storage.postgres.PostgresQualityStore`:
-the same constructor, the same methods with the same parameters and semantics,
-awaited (``iter_all`` is an async iterator, the context manager is ``async with``),
-over :class:`psycopg_pool.AsyncConnectionPool`. Create and use it on one event loop.
+A thin executor: it takes the statements from :mod:`.statements`, runs them
+under ``async with pool.connection()`` (one transaction per call) over a
+:class:`psycopg_pool.AsyncConnectionPool`, and maps rows with :mod:`.rows`.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from types import TracebackType
@@ -18,39 +16,42 @@ import psycopg
 from psycopg.rows import tuple_row
 from psycopg_pool import AsyncConnectionPool
 
+from .._acompat import ALock
 from .._config import resolve_database_url
 from ..errors import StoreError
+from ..ids import canonical_pattern_id, canonical_pattern_ids
 from ..models import QualityScore, StoredQuality
-from . import rows as _sql
+from . import statements
 from ._connect_async import aconnect
 from ._pg import connect_options, describe_target, translate_error
+from .rows import UpsertRow, prepare_upsert, stored_from_row
 
 __all__ = ["AsyncPostgresQualityStore"]
 
 
 async def write_rows(
-    cur: psycopg.AsyncCursor[Any], t: _sql.TableRef, rows: list[_sql.UpsertRow]
+    cur: psycopg.AsyncCursor[Any], t: statements.TableRef, rows: list[UpsertRow]
 ) -> int:
-    """Async twin of :func:`.postgres.write_rows`.
+    """Upsert prepared rows inside the caller's transaction.
 
     Args:
         cur: A cursor of a connection in a transaction.
         t: The target table.
-        rows: Output of :func:`._sql.prepare_upsert` (distinct ids, sorted).
+        rows: Output of :func:`.prepare_upsert` (distinct ids, sorted).
 
     Returns:
         Rows inserted or updated.
     """
-    if len(rows) < _sql.COPY_MIN_ROWS:
-        await cur.executemany(_sql.upsert_values_sql(t), rows)
+    if len(rows) < statements.COPY_MIN_ROWS:
+        await cur.executemany(statements.upsert_values_sql(t), rows)
         return max(cur.rowcount, 0)
     written = 0
-    await cur.execute(_sql.create_stage_sql())
-    merge = _sql.upsert_from_stage_sql(t)
-    for i, chunk in enumerate(_sql.chunks(rows, _sql.UPSERT_CHUNK_SIZE)):
+    await cur.execute(statements.create_stage_sql())
+    merge = statements.upsert_from_stage_sql(t)
+    for i, chunk in enumerate(statements.chunks(rows, statements.UPSERT_CHUNK_SIZE)):
         if i:
-            await cur.execute(_sql.truncate_stage_sql())
-        async with cur.copy(_sql.copy_stage_sql()) as copy:
+            await cur.execute(statements.truncate_stage_sql())
+        async with cur.copy(statements.copy_stage_sql()) as copy:
             for row in chunk:
                 await copy.write_row(row)
         await cur.execute(merge)
@@ -59,7 +60,11 @@ async def write_rows(
 
 
 class AsyncPostgresQualityStore:
-    """An :class:`~pattern_quality.storage.base.AsyncQualityStore` on PostgreSQL.
+    """The store (:class:`~pattern_quality.storage.base.AsyncQualityStore`) on PostgreSQL.
+
+    The constructor does no I/O. The first operation (or :meth:`open`, or
+    ``async with``) checks with one catalog query that the table and its unique
+    constraint on ``pattern_id`` exist and opens the pool.
 
     Example:
         >>> async with AsyncPostgresQualityStore(dsn) as store:  # doctest: +SKIP
@@ -73,24 +78,26 @@ class AsyncPostgresQualityStore:
         min_size: int = 1,
         max_size: int = 4,
         timeout: float = 30.0,
-        table: str = _sql.DEFAULT_TABLE,
+        table: str = statements.DEFAULT_TABLE,
         schema: str | None = None,
     ) -> None:
-        """Create a store with its own (not yet opened) async pool.
+        """Create a store with its own connection pool.
 
         Args:
-            dsn: See :class:`~pattern_quality.storage.postgres.PostgresQualityStore`.
+            dsn: Connection string or URL; defaults to ``PATTERN_QUALITY_DATABASE_URL``,
+                then ``DATABASE_URL``.
             min_size: Connections the pool keeps open.
             max_size: Most connections the pool opens.
-            timeout: Seconds to wait for a pool connection and to connect.
-            table: Table name.
-            schema: Schema of the table, or ``None``.
+            timeout: Seconds to wait for a pool connection (and, unless the DSN
+                sets ``connect_timeout``, to connect).
+            table: Table name (quoted as an identifier, never interpolated).
+            schema: Schema of the table; ``None`` follows the ``search_path``.
 
         Raises:
             ConfigurationError: No DSN given or configured, or it does not parse.
             ValueError: An empty table or schema name, or bad pool sizes.
         """
-        t = _sql.TableRef.of(table, schema)
+        t = statements.TableRef.of(table, schema)
         dsn = resolve_database_url(dsn)
         connect_timeout = max(1, round(timeout))
         pool = AsyncConnectionPool(
@@ -110,13 +117,13 @@ class AsyncPostgresQualityStore:
         cls,
         pool: AsyncConnectionPool[Any],
         *,
-        table: str = _sql.DEFAULT_TABLE,
+        table: str = statements.DEFAULT_TABLE,
         schema: str | None = None,
     ) -> Self:
-        """Create a store over an existing, open async pool, which it will not close.
+        """Create a store over an existing pool, which the store will not close.
 
         Args:
-            pool: An open :class:`psycopg_pool.AsyncConnectionPool`.
+            pool: An open :class:`psycopg_pool.AsyncConnectionPool` (any row factory).
             table: Table name.
             schema: Schema of the table, or ``None``.
 
@@ -128,7 +135,7 @@ class AsyncPostgresQualityStore:
         """
         self = cls.__new__(cls)
         dsn = pool.conninfo if isinstance(pool.conninfo, str) else ""
-        self._setup(pool, dsn, owns_pool=False, t=_sql.TableRef.of(table, schema))
+        self._setup(pool, dsn, owns_pool=False, t=statements.TableRef.of(table, schema))
         return self
 
     def _setup(
@@ -137,13 +144,13 @@ class AsyncPostgresQualityStore:
         dsn: str,
         *,
         owns_pool: bool,
-        t: _sql.TableRef,
+        t: statements.TableRef,
     ) -> None:
         self._t = t
         self._pool = pool
         self._dsn = dsn
         self._owns_pool = owns_pool
-        self._lock = asyncio.Lock()
+        self._lock = ALock()
         self._opened = False
         self._closed = False
 
@@ -151,7 +158,14 @@ class AsyncPostgresQualityStore:
         return f"<{type(self).__name__} {self._t.display} at {describe_target(self._dsn)}>"
 
     async def open(self) -> None:
-        """See :meth:`PostgresQualityStore.open <.postgres.PostgresQualityStore.open>`."""
+        """Check the schema and open the pool (done by the first operation anyway).
+
+        Raises:
+            DatabaseUnavailableError: The database cannot be reached.
+            SchemaNotReadyError: The table, a column or the unique constraint on
+                ``pattern_id`` is missing; run ``pattern-quality migrate``.
+            StoreError: The store is closed.
+        """
         async with self._lock:
             if self._closed:
                 raise StoreError(f"{self!r} is closed")
@@ -160,6 +174,8 @@ class AsyncPostgresQualityStore:
             action = f"check table {self._t.display}"
             params = (self._t.regclass_text,)
             if self._owns_pool:
+                # A direct connection fails fast with the server's reason; a pool would
+                # only time out.
                 timeout = self._connect_timeout
                 async with await aconnect(
                     self._dsn, action=action, connect_timeout=timeout
@@ -172,7 +188,7 @@ class AsyncPostgresQualityStore:
                         row = await _checked(pconn, params, self._dsn, action)
                 except psycopg.Error as exc:
                     raise translate_error(exc, self._dsn, action) from exc
-            _sql.check_schema_row(self._t, row, describe_target(self._dsn))
+            statements.check_schema_row(self._t, row, describe_target(self._dsn))
             self._opened = True
 
     @asynccontextmanager
@@ -180,6 +196,7 @@ class AsyncPostgresQualityStore:
         if not self._opened or self._closed:
             await self.open()
         try:
+            # An explicit transaction: atomic even over a pool of autocommit connections.
             async with self._pool.connection() as conn, conn.transaction():
                 yield conn
         except psycopg.Error as exc:
@@ -187,7 +204,8 @@ class AsyncPostgresQualityStore:
 
     @asynccontextmanager
     async def _read(self, action: str) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
-        # See PostgresQualityStore._read: one statement, one round trip.
+        # One statement, no explicit transaction: a single round trip on the store's
+        # own (autocommit) pool; a borrowed pool rolls back on return as usual.
         if not self._opened or self._closed:
             await self.open()
         try:
@@ -197,60 +215,132 @@ class AsyncPostgresQualityStore:
             raise translate_error(exc, self._dsn, action) from exc
 
     async def upsert(self, scores: QualityScore | Iterable[QualityScore]) -> int:
-        """See :meth:`PostgresQualityStore.upsert <.postgres.PostgresQualityStore.upsert>`."""
-        rows = _sql.prepare_upsert(scores)
+        """Write scores in one transaction; the latest measurement per pattern wins.
+
+        Args:
+            scores: One score or an iterable of them.
+
+        Returns:
+            Rows inserted or updated (a stale score counts 0; duplicates in the
+            call count once).
+
+        Raises:
+            PatternValidationError: An item is invalid; nothing is written.
+            DatabaseUnavailableError: The database cannot be reached; nothing is written.
+            SchemaNotReadyError: The schema is missing; run ``pattern-quality migrate``.
+            StoreError: The write failed (nothing is written) or the store is closed.
+        """
+        rows = prepare_upsert(scores)
         if not rows:
             return 0
         async with self._conn(f"upsert {len(rows)} score(s)") as conn, _cursor(conn) as cur:
             return await write_rows(cur, self._t, rows)
 
     async def get(self, pattern_id: str) -> StoredQuality | None:
-        """See :meth:`PostgresQualityStore.get <.postgres.PostgresQualityStore.get>`."""
-        pid = _sql.canonical_pattern_id(pattern_id)
+        """Return the stored row of one pattern.
+
+        Args:
+            pattern_id: A UUID in any accepted spelling.
+
+        Returns:
+            The row, or ``None``.
+
+        Raises:
+            PatternValidationError: ``pattern_id`` is not a UUID.
+            StoreError: The read failed (see :meth:`upsert` for the subclasses).
+        """
+        pid = canonical_pattern_id(pattern_id)
         async with self._read("read a score") as conn, _cursor(conn) as cur:
-            row = await (await cur.execute(_sql.select_one_sql(self._t), (pid,))).fetchone()
-        return None if row is None else _sql.stored_from_row(row)
+            row = await (await cur.execute(statements.select_one_sql(self._t), (pid,))).fetchone()
+        return None if row is None else stored_from_row(row)
 
     async def get_many(self, pattern_ids: Iterable[str]) -> dict[str, StoredQuality]:
-        """See :meth:`PostgresQualityStore.get_many <.postgres.PostgresQualityStore.get_many>`."""
-        ids = _sql.canonical_pattern_ids(pattern_ids)
+        """Return the stored rows of several patterns in one round trip.
+
+        Args:
+            pattern_ids: UUIDs in any accepted spelling.
+
+        Returns:
+            Rows keyed by canonical id; missing ids are absent.
+
+        Raises:
+            PatternValidationError: An id is not a UUID.
+            StoreError: The read failed.
+        """
+        ids = canonical_pattern_ids(pattern_ids)
         if not ids:
             return {}
         async with self._read(f"read {len(ids)} score(s)") as conn, _cursor(conn) as cur:
-            rows = await (await cur.execute(_sql.select_many_sql(self._t), (ids,))).fetchall()
-        stored = (_sql.stored_from_row(r) for r in rows)
+            query = statements.select_many_sql(self._t)
+            rows = await (await cur.execute(query, (ids,))).fetchall()
+        stored = (stored_from_row(r) for r in rows)
         return {s.pattern_id: s for s in stored if s.pattern_id is not None}
 
     async def count(self) -> int:
-        """See :meth:`PostgresQualityStore.count <.postgres.PostgresQualityStore.count>`."""
+        """Return the number of stored rows.
+
+        Returns:
+            The count.
+
+        Raises:
+            StoreError: The read failed.
+        """
         async with self._read("count scores") as conn, _cursor(conn) as cur:
-            row = await (await cur.execute(_sql.count_sql(self._t))).fetchone()
+            row = await (await cur.execute(statements.count_sql(self._t))).fetchone()
         return int(row[0]) if row else 0
 
     async def iter_all(
-        self, batch_size: int = _sql.DEFAULT_BATCH_SIZE
+        self, batch_size: int = statements.DEFAULT_READ_BATCH
     ) -> AsyncIterator[StoredQuality]:
-        """See :meth:`PostgresQualityStore.iter_all <.postgres.PostgresQualityStore.iter_all>`."""
-        _sql.check_batch_size(batch_size)
+        """Yield every row in ``pattern_id`` order through a server-side cursor.
+
+        Holds one pool connection (in one read transaction: a consistent snapshot)
+        until the iterator is exhausted or closed.
+
+        Args:
+            batch_size: Rows fetched per round trip.
+
+        Returns:
+            An iterator of rows.
+
+        Raises:
+            ValueError: ``batch_size`` < 1 (when iteration starts).
+            StoreError: The read failed.
+        """
+        statements.check_batch_size(batch_size)
         async with (
             self._conn("read every score") as conn,
             conn.cursor(name="pattern_quality_iter_all", row_factory=tuple_row) as cur,
         ):
             cur.itersize = batch_size
-            await cur.execute(_sql.select_all_sql(self._t))
+            await cur.execute(statements.select_all_sql(self._t))
             async for row in cur:
-                yield _sql.stored_from_row(row)
+                yield stored_from_row(row)
 
     async def delete(self, pattern_ids: Iterable[str]) -> int:
-        """See :meth:`PostgresQualityStore.delete <.postgres.PostgresQualityStore.delete>`."""
-        ids = _sql.canonical_pattern_ids(pattern_ids)
+        """Delete rows in one transaction.
+
+        Args:
+            pattern_ids: UUIDs in any accepted spelling.
+
+        Returns:
+            How many rows existed and were deleted.
+
+        Raises:
+            PatternValidationError: An id is not a UUID; nothing is deleted.
+            StoreError: The delete failed.
+        """
+        ids = canonical_pattern_ids(pattern_ids)
         if not ids:
             return 0
         async with self._conn(f"delete {len(ids)} score(s)") as conn, _cursor(conn) as cur:
-            return max((await cur.execute(_sql.delete_sql(self._t), (ids,))).rowcount, 0)
+            return max((await cur.execute(statements.delete_sql(self._t), (ids,))).rowcount, 0)
 
     async def close(self) -> None:
-        """See :meth:`PostgresQualityStore.close <.postgres.PostgresQualityStore.close>`."""
+        """Close the store and its own pool (never a pool given to :meth:`from_pool`).
+
+        Later calls raise :class:`StoreError`. Idempotent.
+        """
         async with self._lock:
             if self._closed:
                 return
@@ -272,6 +362,7 @@ class AsyncPostgresQualityStore:
 
 
 def _cursor(conn: psycopg.AsyncConnection[Any]) -> psycopg.AsyncCursor[tuple[Any, ...]]:
+    # Tuple rows whatever row factory a borrowed pool configured.
     return conn.cursor(row_factory=tuple_row)
 
 
@@ -280,6 +371,6 @@ async def _checked(
 ) -> tuple[Any, ...] | None:
     try:
         async with _cursor(conn) as cur:
-            return await (await cur.execute(_sql.SCHEMA_CHECK_SQL, params)).fetchone()
+            return await (await cur.execute(statements.SCHEMA_CHECK_SQL, params)).fetchone()
     except psycopg.Error as exc:
         raise translate_error(exc, dsn, action) from exc

@@ -1,92 +1,49 @@
-"""The I/O-free half of the stores: SQL text, validation, parameter shaping, row mapping.
+"""Row <-> model mapping of the stores: what a score becomes as a row, and back (no I/O).
 
-Everything here is pure and shared by :mod:`.postgres`, :mod:`.postgres_async`
-and :mod:`.memory`, so the four stores cannot drift apart:
+Shared by every store (PostgreSQL and the in-memory fakes), so they cannot drift
+apart:
 
 * :func:`prepare_upsert` validates a whole call before anything is written,
   canonicalises ids, keeps the latest score per id (ties: the last given) and
   sorts by ``pattern_id`` (the lock order that keeps concurrent writers free of
-  deadlocks);
-* :func:`encode_metadata` / :func:`stored_from_row` define the stored shape;
-* the ``*_sql`` functions build statements with :mod:`psycopg.sql`, the table
-  name quoted as an identifier.
+  deadlocks), giving one :class:`UpsertRow` per id;
+* :func:`encode_metadata` / :func:`metadata_json` define the stored ``metadata``
+  document and :func:`stored_from_row` reads a row back into a
+  :class:`~pattern_quality.models.StoredQuality`.
+
+The statements that write and read these rows are in :mod:`.statements`.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final, NamedTuple
 
-from psycopg import sql
+import attrs
 
-from ..errors import PatternValidationError, SchemaNotReadyError, StoreError
-from ..ids import canonical_pattern_id, canonical_pattern_ids
+from ..errors import PatternValidationError, StoreError
+from ..ids import canonical_pattern_id
 from ..models import DIMENSION_KEYS, Finding, QualityScore, StoredQuality
 
 __all__ = [
-    "COPY_MIN_ROWS",
-    "DEFAULT_BATCH_SIZE",
-    "DEFAULT_TABLE",
     "MAX_STORED_FINDINGS",
-    "UPSERT_CHUNK_SIZE",
-    "TableRef",
     "UpsertRow",
-    "canonical_pattern_id",
-    "canonical_pattern_ids",
-    "check_batch_size",
+    "build_stored",
     "encode_metadata",
     "metadata_json",
     "prepare_upsert",
     "stored_from_row",
 ]
 
-#: Table written and read when no other name is given.
-DEFAULT_TABLE: Final = "pattern_quality_metrics"
 #: At most this many findings of a score are kept in the stored ``metadata``.
 MAX_STORED_FINDINGS: Final = 20
-#: Rows sent per statement; a larger call is sent in chunks inside one transaction.
-UPSERT_CHUNK_SIZE: Final = 5000
-#: Below this many rows an upsert is one pipelined ``executemany``; from it on,
-#: rows are COPYed into a temporary table and merged by one statement per chunk.
-COPY_MIN_ROWS: Final = 64
-#: Default number of rows :meth:`iter_all` fetches per round trip.
-DEFAULT_BATCH_SIZE: Final = 1000
-
-#: Columns the stores write, in parameter order.
-WRITE_COLUMNS: Final = (
-    "pattern_id",
-    "quality_score",
-    "confidence",
-    "measurement_timestamp",
-    "version",
-    "metadata",
-)
-#: Columns the stores read, in :func:`stored_from_row` order.
-READ_COLUMNS: Final = (*WRITE_COLUMNS, "created_at", "updated_at")
-
-
-def check_batch_size(batch_size: int) -> int:
-    """Check an :meth:`iter_all` batch size.
-
-    Args:
-        batch_size: Rows per round trip.
-
-    Returns:
-        ``batch_size``.
-
-    Raises:
-        ValueError: Not an ``int`` of at least 1.
-    """
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size: expected an int >= 1, got {batch_size!r}")
-    return batch_size
 
 
 class UpsertRow(NamedTuple):
-    """One validated row to write, in :data:`WRITE_COLUMNS` order (metadata as JSON text)."""
+    """One validated row to write, in :data:`.statements.WRITE_COLUMNS` order (metadata as JSON)."""
 
     pattern_id: str
     quality_score: float
@@ -266,22 +223,6 @@ def prepare_upsert(scores: QualityScore | Iterable[QualityScore]) -> list[Upsert
     ]
 
 
-def chunks(
-    rows: Sequence[UpsertRow], size: int = UPSERT_CHUNK_SIZE
-) -> Iterator[Sequence[UpsertRow]]:
-    """Split rows into consecutive chunks of at most ``size``.
-
-    Args:
-        rows: Prepared rows.
-        size: Chunk length.
-
-    Returns:
-        An iterator of slices, in order.
-    """
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
-
-
 def _unit(pattern_id: str, field: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         raise StoreError(f"stored row {pattern_id}: {field} is not a number ({value!r})")
@@ -304,6 +245,68 @@ def _findings(raw: object) -> tuple[Finding, ...]:
                 )
             )
     return tuple(out)
+
+
+# Construction without converters, for values already checked (see build_stored).
+_new = object.__new__
+_set = object.__setattr__
+_STORED_FIELDS: Final = tuple(f.name for f in attrs.fields(StoredQuality))
+
+
+def build_stored(
+    fields: tuple[Any, ...],
+    created_at: datetime | None,
+    updated_at: datetime | None,
+    content_hash: str | None = None,
+) -> StoredQuality:
+    """Build a row read from a store (the read hot path of :func:`stored_from_row`).
+
+    ``fields`` holds the :class:`QualityScore` fields in declaration order,
+    up to ``findings``; ``content_hash`` is passed on its own.
+    Values of the exact expected types and ranges are taken as they are;
+    anything else goes through the validating constructor, which raises.
+    """
+    (pid, name, composite, c, d, o, m, x, confidence, measured, version, findings) = fields
+    if (
+        type(pid) is str
+        and type(name) is str
+        and type(version) is str
+        and type(findings) is tuple
+        and type(composite) is float
+        and type(confidence) is float
+        and type(c) is type(d) is type(o) is type(m) is type(x) is float
+        and 0.0 <= composite <= 1.0
+        and 0.0 <= confidence <= 1.0
+        and 0.0 <= c <= 1.0
+        and 0.0 <= d <= 1.0
+        and 0.0 <= o <= 1.0
+        and 0.0 <= m <= 1.0
+        and 0.0 <= x <= 1.0
+        and type(measured) is datetime
+        and measured.tzinfo is UTC
+        and (created_at is None or (type(created_at) is datetime and created_at.tzinfo is UTC))
+        and (updated_at is None or (type(updated_at) is datetime and updated_at.tzinfo is UTC))
+        and (content_hash is None or type(content_hash) is str)
+    ):
+        row: StoredQuality = _new(StoredQuality)
+        _set(row, "pattern_id", pid)
+        _set(row, "pattern_name", name)
+        _set(row, "composite_score", composite)
+        _set(row, "completeness_score", c)
+        _set(row, "documentation_score", d)
+        _set(row, "onex_compliance_score", o)
+        _set(row, "metadata_richness_score", m)
+        _set(row, "complexity_score", x)
+        _set(row, "confidence", confidence)
+        _set(row, "measurement_timestamp", measured)
+        _set(row, "version", version)
+        _set(row, "findings", findings)
+        _set(row, "content_hash", content_hash)
+        _set(row, "created_at", created_at)
+        _set(row, "updated_at", updated_at)
+        return row
+    values = dict(zip(_STORED_FIELDS, (*fields, content_hash, created_at, updated_at), strict=True))
+    return StoredQuality(**values)
 
 
 def stored_from_row(row: Sequence[Any]) -> StoredQuality:
@@ -344,7 +347,7 @@ def stored_from_row(row: Sequence[Any]) -> StoredQuality:
     raw_findings = meta.get("findings")
     digest = meta.get("content_hash")
     try:
-        return StoredQuality._from_row(
+        return build_stored(
             (
                 pid,
                 name if isinstance(name, str) else "",
@@ -361,250 +364,3 @@ def stored_from_row(row: Sequence[Any]) -> StoredQuality:
         )
     except PatternValidationError as exc:
         raise StoreError(f"stored row {pid} is invalid: {exc}") from exc
-
-
-# --- SQL ---------------------------------------------------------------------------------
-
-
-class TableRef(NamedTuple):
-    """A table name, optionally schema-qualified, checked and quoted."""
-
-    table: str
-    schema: str | None
-
-    @classmethod
-    def of(cls, table: str, schema: str | None) -> TableRef:
-        """Check and build a table reference.
-
-        Args:
-            table: Table name (not quoted; any characters but NUL).
-            schema: Schema name, or ``None`` for the ``search_path``.
-
-        Returns:
-            The reference.
-
-        Raises:
-            ValueError: An empty name or a name with a NUL character.
-        """
-        for label, name in (("table", table), ("schema", schema)):
-            if name is None and label == "schema":
-                continue
-            if not isinstance(name, str) or not name or "\x00" in name:
-                raise ValueError(f"{label}: expected a non-empty name, got {name!r}")
-        return cls(table, schema)
-
-    @property
-    def ident(self) -> sql.Identifier:
-        """The quoted (qualified) identifier."""
-        if self.schema is None:
-            return sql.Identifier(self.table)
-        return sql.Identifier(self.schema, self.table)
-
-    @property
-    def regclass_text(self) -> str:
-        """The quoted name as text, for ``to_regclass``."""
-        parts = [self.table] if self.schema is None else [self.schema, self.table]
-        return ".".join('"' + p.replace('"', '""') + '"' for p in parts)
-
-    @property
-    def display(self) -> str:
-        """The name for messages."""
-        return self.table if self.schema is None else f"{self.schema}.{self.table}"
-
-
-_SET_ON_UPDATE = sql.SQL(", ").join(
-    sql.SQL("{c} = EXCLUDED.{c}").format(c=sql.Identifier(c))
-    for c in (*WRITE_COLUMNS[1:], "updated_at")
-)
-_WRITE_LIST = sql.SQL(", ").join(map(sql.Identifier, (*WRITE_COLUMNS, "created_at", "updated_at")))
-_TIMESTAMPS: Final = frozenset({"measurement_timestamp", "created_at", "updated_at"})
-# Timestamps are read as UTC wall time (naive) whatever the session's TimeZone, and
-# made aware in stored_from_row: decoding into a named zone (e.g. Etc/UTC) is several
-# times slower per value, and setting the session TimeZone is unsafe behind poolers.
-_READ_LIST = sql.SQL(", ").join(
-    sql.SQL("({c} AT TIME ZONE 'UTC')").format(c=sql.Identifier(c))
-    if c in _TIMESTAMPS
-    else sql.Identifier(c)
-    for c in READ_COLUMNS
-)
-
-
-def _on_conflict() -> sql.Composed:
-    # A stale write (older measurement) matches no row: it is neither written nor counted.
-    return sql.SQL(
-        " ON CONFLICT (pattern_id) DO UPDATE SET {s}"
-        " WHERE cur.measurement_timestamp <= EXCLUDED.measurement_timestamp"
-    ).format(s=_SET_ON_UPDATE)
-
-
-def upsert_values_sql(t: TableRef) -> sql.Composed:
-    """``INSERT ... VALUES (one row) ON CONFLICT ...``, for ``executemany``.
-
-    Args:
-        t: The table.
-
-    Returns:
-        The statement; parameters in :data:`WRITE_COLUMNS` order.
-    """
-    return (
-        sql.SQL(
-            "INSERT INTO {t} AS cur ({cols}) VALUES (%s, %s, %s, %s, %s, %s::jsonb, now(), now())"
-        ).format(t=t.ident, cols=_WRITE_LIST)
-        + _on_conflict()
-    )
-
-
-STAGE_TABLE: Final = "pattern_quality_upsert_stage"
-
-
-def create_stage_sql() -> sql.Composed:
-    """``CREATE TEMP TABLE IF NOT EXISTS`` for the COPY path, emptied at every commit.
-
-    Created once per session (not per call: no catalog churn); ``ON COMMIT DELETE
-    ROWS`` leaves it empty for the next call.
-
-    Returns:
-        The statement.
-    """
-    return sql.SQL(
-        "CREATE TEMP TABLE IF NOT EXISTS {s} (pattern_id uuid, quality_score float8,"
-        " confidence float8, measurement_timestamp timestamptz, version text, metadata jsonb)"
-        " ON COMMIT DELETE ROWS"
-    ).format(s=sql.Identifier(STAGE_TABLE))
-
-
-def truncate_stage_sql() -> sql.Composed:
-    """``TRUNCATE`` the stage table between two chunks of one call.
-
-    Returns:
-        The statement.
-    """
-    return sql.SQL("TRUNCATE {s}").format(s=sql.Identifier(STAGE_TABLE))
-
-
-def copy_stage_sql() -> sql.Composed:
-    """``COPY <stage> FROM STDIN`` (text format).
-
-    Returns:
-        The statement.
-    """
-    cols = sql.SQL(", ").join(map(sql.Identifier, WRITE_COLUMNS))
-    return sql.SQL("COPY {s} ({cols}) FROM STDIN").format(s=sql.Identifier(STAGE_TABLE), cols=cols)
-
-
-def upsert_from_stage_sql(t: TableRef) -> sql.Composed:
-    """``INSERT ... SELECT <stage> ORDER BY pattern_id ON CONFLICT ...``.
-
-    Args:
-        t: The table.
-
-    Returns:
-        The statement.
-    """
-    cols = sql.SQL(", ").join(map(sql.Identifier, WRITE_COLUMNS))
-    return (
-        sql.SQL(
-            "INSERT INTO {t} AS cur ({wl}) SELECT {cols}, now(), now() FROM {s} ORDER BY pattern_id"
-        ).format(t=t.ident, wl=_WRITE_LIST, cols=cols, s=sql.Identifier(STAGE_TABLE))
-        + _on_conflict()
-    )
-
-
-def upsert_unnest_sql(t: TableRef) -> sql.Composed:
-    """``INSERT ... SELECT FROM unnest(<six arrays>) ON CONFLICT ...``: one chunk per statement.
-
-    Args:
-        t: The table.
-
-    Returns:
-        The statement; parameters are six arrays in :data:`WRITE_COLUMNS` order.
-    """
-    return (
-        sql.SQL(
-            "INSERT INTO {t} AS cur ({wl}) SELECT u.*, now(), now() FROM unnest("
-            "%s::uuid[], %s::float8[], %s::float8[], %s::timestamptz[], %s::text[], %s::jsonb[])"
-            " AS u"
-        ).format(t=t.ident, wl=_WRITE_LIST)
-        + _on_conflict()
-    )
-
-
-def unnest_params(rows: Sequence[UpsertRow]) -> list[list[Any]]:
-    """Transpose rows into the six column arrays of :func:`upsert_unnest_sql`.
-
-    Args:
-        rows: Prepared rows.
-
-    Returns:
-        Six lists.
-    """
-    return [list(col) for col in zip(*rows, strict=True)] if rows else [[] for _ in WRITE_COLUMNS]
-
-
-def select_one_sql(t: TableRef) -> sql.Composed:
-    """``SELECT <read columns> WHERE pattern_id = %s``."""
-    return sql.SQL("SELECT {c} FROM {t} WHERE pattern_id = %s").format(c=_READ_LIST, t=t.ident)
-
-
-def select_many_sql(t: TableRef) -> sql.Composed:
-    """``SELECT <read columns> WHERE pattern_id = ANY(%s::uuid[])`` (one round trip)."""
-    return sql.SQL("SELECT {c} FROM {t} WHERE pattern_id = ANY(%s::uuid[])").format(
-        c=_READ_LIST, t=t.ident
-    )
-
-
-def select_all_sql(t: TableRef) -> sql.Composed:
-    """``SELECT <read columns> ORDER BY pattern_id`` for a server-side cursor."""
-    return sql.SQL("SELECT {c} FROM {t} ORDER BY pattern_id").format(c=_READ_LIST, t=t.ident)
-
-
-def count_sql(t: TableRef) -> sql.Composed:
-    """``SELECT count(*)``."""
-    return sql.SQL("SELECT count(*) FROM {t}").format(t=t.ident)
-
-
-def delete_sql(t: TableRef) -> sql.Composed:
-    """``DELETE ... WHERE pattern_id = ANY(%s::uuid[])``."""
-    return sql.SQL("DELETE FROM {t} WHERE pattern_id = ANY(%s::uuid[])").format(t=t.ident)
-
-
-#: One catalog query: does the table exist, which columns has it, is there a
-#: unique, immediate, non-partial index on exactly ``pattern_id`` (what
-#: ``ON CONFLICT (pattern_id)`` needs)?
-SCHEMA_CHECK_SQL: Final = sql.SQL(
-    "SELECT c.oid IS NOT NULL,"
-    " ARRAY(SELECT a.attname::text FROM pg_attribute a"
-    "       WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),"
-    " EXISTS (SELECT 1 FROM pg_index i JOIN pg_attribute a"
-    "         ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]"
-    "         WHERE i.indrelid = c.oid AND i.indisunique AND i.indimmediate AND i.indisvalid"
-    "         AND i.indnkeyatts = 1 AND i.indpred IS NULL AND i.indexprs IS NULL"
-    "         AND a.attname = 'pattern_id')"
-    " FROM (SELECT to_regclass(%s) AS oid) AS c"
-)
-
-
-def check_schema_row(t: TableRef, row: Sequence[Any] | None, target: str) -> None:
-    """Raise unless the :data:`SCHEMA_CHECK_SQL` row shows a usable table.
-
-    Args:
-        t: The table checked.
-        row: The row returned by :data:`SCHEMA_CHECK_SQL`.
-        target: The masked DSN, for the message.
-
-    Raises:
-        SchemaNotReadyError: The table, a column or the unique constraint is missing.
-    """
-    exists, columns, unique = row if row is not None else (False, [], False)
-    hint = "run `pattern-quality migrate` first"
-    if not exists:
-        raise SchemaNotReadyError(f"table {t.display} does not exist in {target}; {hint}")
-    missing = [c for c in READ_COLUMNS if c not in set(columns or ())]
-    if missing:
-        raise SchemaNotReadyError(
-            f"table {t.display} in {target} lacks column(s) {', '.join(missing)}; {hint}"
-        )
-    if not unique:
-        raise SchemaNotReadyError(
-            f"table {t.display} in {target} has no unique constraint on pattern_id; {hint}"
-        )

@@ -36,8 +36,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from ..errors import PatternValidationError
 from ..models import Finding, QualityScore, StoredQuality
 from ..storage.base import AsyncQualityStore, QualityStore
-from ..storage.memory import InMemoryQualityStore
-from ..storage.rows import DEFAULT_BATCH_SIZE
+from ..storage.in_memory import InMemoryQualityStore
+from ..storage.statements import DEFAULT_READ_BATCH
 from .strategies import quality_scores
 
 __all__ = ["BlockingStore", "QualityStoreStateMachine", "spellings"]
@@ -102,7 +102,7 @@ class BlockingStore:
         """Run ``count`` on the async store."""
         return self._run(self._store.count())
 
-    def iter_all(self, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[StoredQuality]:
+    def iter_all(self, batch_size: int = DEFAULT_READ_BATCH) -> Iterator[StoredQuality]:
         """Step the async store's ``iter_all`` one row per ``next()``."""
         rows = self._store.iter_all(batch_size)
         try:

@@ -45,7 +45,8 @@ import psycopg
 
 from pattern_quality import PatternQualityScorer, PostgresQualityStore, QualityScore
 from pattern_quality.sample import load_sample_patterns
-from pattern_quality.storage import rows as _sql
+from pattern_quality.storage import statements
+from pattern_quality.storage.rows import prepare_upsert
 from tests.benchmarks._bench_pg import bench_database
 
 T0 = datetime(2024, 6, 1, tzinfo=UTC)
@@ -79,12 +80,12 @@ def copy_path(dsn: str, scores: list[QualityScore]) -> int:
 
 
 def executemany_path(dsn: str, scores: list[QualityScore]) -> int:
-    rows = _sql.prepare_upsert(scores)
-    t = _sql.TableRef.of(_sql.DEFAULT_TABLE, None)
+    rows = prepare_upsert(scores)
+    t = statements.TableRef.of(statements.DEFAULT_TABLE, None)
     written = 0
     with psycopg.connect(dsn) as conn, conn.transaction(), conn.cursor() as cur:
-        for chunk in _sql.chunks(rows, _sql.UPSERT_CHUNK_SIZE):
-            cur.executemany(_sql.upsert_values_sql(t), chunk)
+        for chunk in statements.chunks(rows, statements.UPSERT_CHUNK_SIZE):
+            cur.executemany(statements.upsert_values_sql(t), chunk)
             written += cur.rowcount
     return written
 
@@ -142,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"building {2 * n:,} scores ...", file=sys.stderr, flush=True)
     first, second = make_scores(n, 0, explain=explain), make_scores(n, 60, explain=explain)
     start = time.perf_counter()
-    _sql.prepare_upsert(first)
+    prepare_upsert(first)
     prepare = time.perf_counter() - start
 
     results: list[tuple[str, str, int, float]] = []

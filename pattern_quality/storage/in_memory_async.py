@@ -1,0 +1,155 @@
+"""AsyncInMemoryQualityStore: a fake of the PostgreSQL store, with exactly its semantics.
+
+Rows live in a :class:`~._memory_table.MemoryTable`, which shapes and reads them
+with the PostgreSQL stores' own functions. Use it in tests and notebooks; it is
+thread-safe, not process-safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterable
+from datetime import datetime
+from types import TracebackType
+from typing import Self
+
+from ..models import QualityScore, StoredQuality
+from . import statements
+from ._memory_table import MemoryTable
+
+__all__ = ["AsyncInMemoryQualityStore"]
+
+
+class AsyncInMemoryQualityStore:
+    """A store (:class:`~pattern_quality.storage.base.AsyncQualityStore`) that keeps rows in memory.
+
+    Example:
+        >>> from pattern_quality import AsyncInMemoryQualityStore
+        >>> async with AsyncInMemoryQualityStore() as store:  # doctest: +SKIP
+        ...     await store.count()
+        0
+    """
+
+    def __init__(self, *, clock: Callable[[], datetime] | None = None) -> None:
+        """Create an empty store.
+
+        Args:
+            clock: Returns the aware time of a write (``created_at`` /
+                ``updated_at``); defaults to ``datetime.now(UTC)``. Each call's
+                write time is made strictly later than the previous one.
+        """
+        self._table = MemoryTable(clock)
+
+    async def open(self) -> None:
+        """Do nothing (kept for parity with the PostgreSQL store).
+
+        Raises:
+            StoreError: The store is closed.
+        """
+        self._table.check_open()
+
+    async def upsert(self, scores: QualityScore | Iterable[QualityScore]) -> int:
+        """Write scores; the latest measurement per pattern wins.
+
+        Args:
+            scores: One score or an iterable of them.
+
+        Returns:
+            Rows inserted or updated (a stale score counts 0; duplicates in the
+            call count once).
+
+        Raises:
+            PatternValidationError: An item is invalid; nothing is written.
+            StoreError: The store is closed.
+        """
+        return self._table.upsert(scores)
+
+    async def get(self, pattern_id: str) -> StoredQuality | None:
+        """Return the stored row of one pattern.
+
+        Args:
+            pattern_id: A UUID in any accepted spelling.
+
+        Returns:
+            The row, or ``None``.
+
+        Raises:
+            PatternValidationError: ``pattern_id`` is not a UUID.
+            StoreError: The store is closed.
+        """
+        return self._table.get(pattern_id)
+
+    async def get_many(self, pattern_ids: Iterable[str]) -> dict[str, StoredQuality]:
+        """Return the stored rows of several patterns.
+
+        Args:
+            pattern_ids: UUIDs in any accepted spelling.
+
+        Returns:
+            Rows keyed by canonical id; missing ids are absent.
+
+        Raises:
+            PatternValidationError: An id is not a UUID.
+            StoreError: The store is closed.
+        """
+        return self._table.get_many(pattern_ids)
+
+    async def count(self) -> int:
+        """Return the number of stored rows.
+
+        Returns:
+            The count.
+
+        Raises:
+            StoreError: The store is closed.
+        """
+        return self._table.count()
+
+    async def iter_all(
+        self, batch_size: int = statements.DEFAULT_READ_BATCH
+    ) -> AsyncIterator[StoredQuality]:
+        """Yield every row in ``pattern_id`` order, as of the first ``next()``.
+
+        Args:
+            batch_size: Accepted for parity (validated, otherwise unused).
+
+        Returns:
+            An iterator of rows.
+
+        Raises:
+            ValueError: ``batch_size`` < 1 (when iteration starts).
+            StoreError: The store is closed (when iteration starts).
+        """
+        # Not `yield from` in the generated twin either: one loop for both.
+        for row in self._table.snapshot(batch_size):  # noqa: UP028
+            yield row
+
+    async def delete(self, pattern_ids: Iterable[str]) -> int:
+        """Delete rows.
+
+        Args:
+            pattern_ids: UUIDs in any accepted spelling.
+
+        Returns:
+            How many rows existed and were deleted.
+
+        Raises:
+            PatternValidationError: An id is not a UUID; nothing is deleted.
+            StoreError: The store is closed.
+        """
+        return self._table.delete(pattern_ids)
+
+    async def close(self) -> None:
+        """Close the store; later calls raise :class:`StoreError`. Idempotent."""
+        self._table.closed = True
+
+    async def __aenter__(self) -> Self:
+        await self.open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
