@@ -26,7 +26,7 @@ from pattern_quality.migrate import (
     verify,
 )
 from pattern_quality.schema import files as _migration_files
-from pattern_quality.schema.bookkeeping import ADVISORY_LOCK_KEY
+from pattern_quality.schema.statements import ADVISORY_LOCK_KEY
 from tests.legacy_schema import (
     apply_legacy,
     constraints,

@@ -45,6 +45,7 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("pattern_quality/storage/_connect_async.py", "pattern_quality/storage/_connect.py"),
     ("pattern_quality/storage/postgres_async.py", "pattern_quality/storage/postgres.py"),
     ("pattern_quality/storage/in_memory_async.py", "pattern_quality/storage/in_memory.py"),
+    ("pattern_quality/schema/runner_async.py", "pattern_quality/schema/runner.py"),
 )
 
 #: Async name -> sync name, applied to identifiers, strings and comments.
@@ -71,6 +72,10 @@ NAMES: dict[str, str] = {
     "AsyncQualityStore": "QualityStore",
     "AsyncPostgresQualityStore": "PostgresQualityStore",
     "AsyncInMemoryQualityStore": "InMemoryQualityStore",
+    "amigrate": "migrate",
+    "arollback": "rollback",
+    "amigration_status": "migration_status",
+    "averify": "verify",
 }
 
 # The async modules themselves: ``from ._connect_async import aconnect`` -> ``from ._connect ...``.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..schema.runner import (
+from ..schema import (
     MigrationReport,
     MigrationStatus,
     VerifyReport,

@@ -6,8 +6,8 @@ which the wheel ships as ``pattern_quality/migrations`` (see :mod:`.files`).
 
 from __future__ import annotations
 
-from .bookkeeping import MigrationReport, MigrationStatus
 from .checks import VerifyReport
+from .reports import MigrationReport, MigrationStatus
 from .runner import migrate, migration_status, rollback, verify
 from .runner_async import amigrate, amigration_status, arollback, averify
 

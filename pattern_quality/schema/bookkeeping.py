@@ -1,196 +1,43 @@
-"""The I/O-free half of the migrations runner, shared by ``migrate`` and ``amigrate``.
+"""The I/O-free half of the migration runner, shared by ``migrate`` and ``amigrate``.
 
-Deciding what to run (the plan), the bookkeeping SQL and the report objects live
-here; :mod:`pattern_quality.migrate` and its async twin only execute what this
-module decides. Reading the files is :mod:`._migration_files`.
+Deciding what to run (:func:`plan_up`, :func:`plan_down`) and building the
+status and the reports (:mod:`.reports`) happen here; the runner
+(:mod:`.runner_async` and the generated :mod:`.runner`) only executes what this
+module decides, with the statements of :mod:`.statements`. Reading the files is
+:mod:`.files`.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from typing import Final, Literal
 
-import attrs
 import psycopg
 from psycopg import errors as pg_errors
 
 from ..errors import MigrationError
 from ..storage._pg import describe_target, translate_error
 from .files import Migration
+from .reports import AppliedMigration, MigrationReport, MigrationStatus, StatusEntry, StepResult
+from .statements import MIGRATIONS_TABLE
 
 __all__ = [
-    "ADVISORY_LOCK_KEY",
-    "MIGRATIONS_TABLE",
-    "AppliedMigration",
-    "MigrationReport",
-    "MigrationStatus",
-    "StatusEntry",
-    "StepResult",
+    "COLLAPSING_VERSION",
+    "applied_rows",
     "build_report",
+    "build_status",
+    "collapses",
     "check_checksums",
-    "down_plan",
     "plan_down",
     "plan_up",
+    "notice_collector",
     "status_entries",
     "status_notes",
     "step_error",
-    "up_plan",
 ]
 
-#: The bookkeeping table: one row per applied migration.
-MIGRATIONS_TABLE: Final = "pattern_quality_schema_migrations"
-
-#: Key of the PostgreSQL session advisory lock held while migrating: the first
-#: 8 bytes (signed, big-endian) of sha256("pattern_quality.migrate").
-ADVISORY_LOCK_KEY: Final = int.from_bytes(
-    hashlib.sha256(b"pattern_quality.migrate").digest()[:8], "big", signed=True
-)
-
-# --- SQL run by the executors (no I/O here, only text) ------------------------
-
-LOCK_SQL: Final = "SELECT pg_advisory_lock(%s)"
-UNLOCK_SQL: Final = "SELECT pg_advisory_unlock(%s)"
-TABLES_SQL: Final = (
-    "SELECT to_regclass('pattern_quality_metrics') IS NOT NULL,"
-    f" to_regclass('{MIGRATIONS_TABLE}') IS NOT NULL"
-)
-CREATE_TABLE_SQL: Final = f"""
-CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} (
-    version    integer PRIMARY KEY,
-    name       text NOT NULL,
-    checksum   text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
-)
-"""
-SELECT_APPLIED_SQL: Final = (
-    f"SELECT version, name, checksum, applied_at FROM {MIGRATIONS_TABLE} ORDER BY version"
-)
-INSERT_APPLIED_SQL: Final = (
-    f"INSERT INTO {MIGRATIONS_TABLE} (version, name, checksum) VALUES (%s, %s, %s)"
-)
-DELETE_APPLIED_SQL: Final = f"DELETE FROM {MIGRATIONS_TABLE} WHERE version = %s"
-#: Rows 014 would delete, and the pattern_ids that have more than one row.
-DUPLICATES_SQL: Final = """
-SELECT coalesce(sum(n - 1), 0)::bigint, count(*)::bigint
-FROM (
-    SELECT count(*) AS n FROM pattern_quality_metrics GROUP BY pattern_id HAVING count(*) > 1
-) AS groups
-"""
 #: The version whose up-file collapses duplicates (reported by dry runs).
 COLLAPSING_VERSION: Final = 14
-
-
-# --- value objects ------------------------------------------------------------
-
-
-@attrs.frozen
-class AppliedMigration:
-    """A row of the bookkeeping table."""
-
-    version: int
-    name: str
-    checksum: str
-    applied_at: datetime
-
-
-@attrs.frozen
-class StepResult:
-    """One migration file that was run (or, in a dry run, would be run).
-
-    Attributes:
-        version: The migration's number.
-        name: The migration's name.
-        direction: ``"up"`` or ``"down"``.
-        notices: The messages the SQL raised with ``RAISE NOTICE`` (empty in a dry run).
-    """
-
-    version: int
-    name: str
-    direction: Literal["up", "down"]
-    notices: tuple[str, ...] = ()
-
-
-@attrs.frozen
-class MigrationReport:
-    """What :func:`~pattern_quality.migrate.migrate` or ``rollback`` did.
-
-    Attributes:
-        database: The database, password masked.
-        direction: ``"up"`` (migrate) or ``"down"`` (rollback).
-        dry_run: True when nothing was changed and ``steps`` is only the plan.
-        steps: The files run (or to run), in order.
-        version_before: Highest recorded version before the run (``None``: none).
-        version_after: Highest recorded version after it (in a dry run, the one it would reach).
-        adopted_legacy: True when ``pattern_quality_metrics`` existed without any
-            bookkeeping (created by hand) and its versions were checked and recorded.
-        duplicate_rows: Rows migration 014 deletes when it collapses duplicates:
-            counted before it runs in a dry run, ``None`` when 014 is not part of
-            the plan (after a real run, see the notices of its step).
-        duplicate_groups: pattern_ids with more than one row (same rules).
-    """
-
-    database: str
-    direction: Literal["up", "down"]
-    dry_run: bool
-    steps: tuple[StepResult, ...]
-    version_before: int | None
-    version_after: int | None
-    adopted_legacy: bool = False
-    duplicate_rows: int | None = None
-    duplicate_groups: int | None = None
-
-    @property
-    def changed(self) -> bool:
-        """True when at least one file was run (never in a dry run)."""
-        return bool(self.steps) and not self.dry_run
-
-
-@attrs.frozen
-class StatusEntry:
-    """One line of :class:`MigrationStatus`.
-
-    Attributes:
-        version: The migration's number.
-        name: The migration's name.
-        state: ``"applied"``, ``"pending"``, ``"modified"`` (applied, but the file
-            changed since) or ``"unknown"`` (recorded, but no such file here: the
-            database was migrated by a newer version of pattern_quality).
-        applied_at: When it was recorded, or ``None`` if pending.
-    """
-
-    version: int
-    name: str
-    state: Literal["applied", "pending", "modified", "unknown"]
-    applied_at: datetime | None
-
-
-@attrs.frozen
-class MigrationStatus:
-    """The state of a database's migrations, from :func:`migration_status`.
-
-    Attributes:
-        database: The database, password masked.
-        entries: One per known or recorded migration, by version.
-        legacy_unrecorded: True when ``pattern_quality_metrics`` exists but no
-            migration is recorded (applied by hand); ``migrate`` adopts it.
-    """
-
-    database: str
-    entries: tuple[StatusEntry, ...]
-    legacy_unrecorded: bool
-
-    @property
-    def pending(self) -> tuple[int, ...]:
-        """Versions not applied yet."""
-        return tuple(e.version for e in self.entries if e.state == "pending")
-
-    @property
-    def current_version(self) -> int | None:
-        """Highest recorded version, or ``None``."""
-        done = [e.version for e in self.entries if e.state != "pending"]
-        return max(done) if done else None
 
 
 # --- planning -----------------------------------------------------------------
@@ -233,23 +80,27 @@ def check_checksums(available: Iterable[Migration], applied: Iterable[AppliedMig
 
 
 def plan_up(
-    available: tuple[Migration, ...], applied: Iterable[int], target: int | None
+    available: tuple[Migration, ...],
+    applied: tuple[AppliedMigration, ...],
+    target: int | None,
 ) -> tuple[Migration, ...]:
-    """Return the migrations to apply, in order.
+    """Return the migrations to apply, in order, after checking the applied ones.
 
     Args:
         available: The migration files, by version.
-        applied: The recorded versions.
+        applied: The bookkeeping rows.
         target: Apply up to and including this version; ``None`` means all.
 
     Returns:
         The pending migrations with ``version <= target``, ascending.
 
     Raises:
-        MigrationError: ``target`` is not a known version, or is below a recorded
-            version (rolling back is ``rollback`` / ``--down``).
+        MigrationError: An applied file was edited, ``target`` is not a known
+            version, or it is below a recorded version (rolling back is
+            ``rollback`` / ``--down``).
     """
-    done = set(applied)
+    check_checksums(available, applied)
+    done = {a.version for a in applied}
     if target is not None:
         known = [m.version for m in available]
         if target not in known:
@@ -266,28 +117,40 @@ def plan_up(
 
 
 def plan_down(
-    available: tuple[Migration, ...], applied: Iterable[int], to_version: int
+    available: tuple[Migration, ...],
+    applied: tuple[AppliedMigration, ...],
+    to_version: int,
+    has_metrics: bool,
 ) -> tuple[Migration, ...]:
-    """Return the migrations to roll back, newest first.
+    """Return the migrations to roll back, newest first, after checking the applied ones.
 
     Args:
         available: The migration files, by version.
-        applied: The recorded versions.
+        applied: The bookkeeping rows.
         to_version: Keep migrations up to and including this version; 0 rolls
             back everything (and drops the table, with its data).
+        has_metrics: Whether ``pattern_quality_metrics`` exists.
 
     Returns:
         The applied migrations with ``version > to_version``, descending.
 
     Raises:
-        MigrationError: ``to_version`` is negative, or an applied migration to
-            roll back has no file or no down-file here.
+        MigrationError: The table exists but nothing is recorded (a hand-made
+            schema: run ``migrate`` first), an applied file was edited,
+            ``to_version`` is negative, or an applied migration to roll back has
+            no file or no down-file here.
     """
+    if has_metrics and not applied:
+        raise MigrationError(
+            "pattern_quality_metrics exists but no migration is recorded (it was created "
+            "by hand); run `pattern-quality migrate` first, which records its versions"
+        )
+    check_checksums(available, applied)
     if to_version < 0:
         raise MigrationError(f"cannot roll back to version {to_version}: use 0 or more")
     files = {m.version: m for m in available}
     steps: list[Migration] = []
-    for version in sorted((v for v in applied if v > to_version), reverse=True):
+    for version in sorted((a.version for a in applied if a.version > to_version), reverse=True):
         m = files.get(version)
         if m is None:
             raise MigrationError(
@@ -339,32 +202,6 @@ def applied_rows(rows: Iterable[tuple[object, ...]]) -> tuple[AppliedMigration, 
         AppliedMigration(int(v), str(n), str(c), a)  # type: ignore[call-overload, arg-type]
         for v, n, c, a in rows
     )
-
-
-def up_plan(
-    migrations: tuple[Migration, ...],
-    applied: tuple[AppliedMigration, ...],
-    target: int | None,
-) -> tuple[Migration, ...]:
-    """Check the checksums, then return :func:`plan_up`."""
-    check_checksums(migrations, applied)
-    return plan_up(migrations, (a.version for a in applied), target)
-
-
-def down_plan(
-    migrations: tuple[Migration, ...],
-    applied: tuple[AppliedMigration, ...],
-    to_version: int,
-    has_metrics: bool,
-) -> tuple[Migration, ...]:
-    """Refuse an unrecorded hand-made schema, check the checksums, return :func:`plan_down`."""
-    if has_metrics and not applied:
-        raise MigrationError(
-            "pattern_quality_metrics exists but no migration is recorded (it was created "
-            "by hand); run `pattern-quality migrate` first, which records its versions"
-        )
-    check_checksums(migrations, applied)
-    return plan_down(migrations, (a.version for a in applied), to_version)
 
 
 def collapses(plan: Iterable[Migration]) -> bool:

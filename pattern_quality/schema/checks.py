@@ -1,83 +1,24 @@
-"""The I/O-free half of ``verify``: the checks' SQL, and turning results into a report."""
+"""The I/O-free half of ``verify``: turning the results of its queries into a report.
+
+The queries are in :mod:`.statements`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Any
 
 import attrs
 
-from ..models import DIMENSION_KEYS
+from .statements import RANGE_LABELS, UNIQUE_CONSTRAINT
 
 __all__ = [
-    "CONSTRAINTS_SQL",
-    "DUPLICATES_SQL",
-    "RANGES_SQL",
-    "TABLE_SQL",
-    "UNIQUE_CONSTRAINT",
     "VerifyCheck",
     "VerifyReport",
     "constraint_checks",
     "duplicates_check",
     "ranges_check",
 ]
-
-#: The constraint that keeps one row per pattern (added by migration 014).
-UNIQUE_CONSTRAINT: Final = "pattern_quality_metrics_pattern_id_unique"
-#: How many offending pattern_ids a finding quotes.
-EXAMPLES: Final = 5
-
-TABLE_SQL: Final = "SELECT to_regclass('pattern_quality_metrics') IS NOT NULL"
-
-#: Every unique and foreign-key constraint of the table, with its columns.
-CONSTRAINTS_SQL: Final = """
-SELECT c.conname, c.contype::text,
-       array(SELECT a.attname::text FROM unnest(c.conkey) AS k(attnum)
-             JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum
-             ORDER BY a.attname)
-FROM pg_constraint c
-WHERE c.conrelid = 'pattern_quality_metrics'::regclass AND c.contype IN ('u', 'f')
-ORDER BY c.conname
-"""
-
-DUPLICATES_SQL: Final = f"""
-SELECT count(*)::bigint, coalesce(sum(n - 1), 0)::bigint,
-       coalesce((array_agg(pattern_id::text ORDER BY pattern_id))[1:{EXAMPLES}], '{{}}')
-FROM (
-    SELECT pattern_id, count(*) AS n FROM pattern_quality_metrics
-    GROUP BY pattern_id HAVING count(*) > 1
-) AS groups
-"""
-
-
-def _bad_dimension(key: str) -> str:
-    # A dimension score that is present must be a JSON number in [0, 1] (null is not).
-    path = f'$.{key} ? (@.type() != "number" || @ < 0 || @ > 1)'
-    return f"jsonb_path_exists(coalesce(metadata, '{{}}'), '{path}')"
-
-
-def _bad_unit(column: str) -> str:
-    # NaN sorts above every number in PostgreSQL, so "<= 1" also rejects it.
-    return f"({column} IS NULL OR NOT ({column} >= 0 AND {column} <= 1))"
-
-
-_BAD: Final = {
-    "quality_score": _bad_unit("quality_score"),
-    "confidence": _bad_unit("confidence"),
-    "metadata dimension scores": "(" + " OR ".join(_bad_dimension(k) for k in DIMENSION_KEYS) + ")",
-}
-
-#: Total rows, then per score column: offending rows and up to EXAMPLES pattern_ids.
-RANGES_SQL: Final = (
-    "SELECT count(*)::bigint, "
-    + ", ".join(
-        f"count(*) FILTER (WHERE {cond})::bigint, "
-        f"coalesce((array_agg(pattern_id::text ORDER BY pattern_id) FILTER (WHERE {cond}))"
-        f"[1:{EXAMPLES}], '{{}}')"
-        for cond in _BAD.values()
-    )
-    + " FROM pattern_quality_metrics"
-)
 
 
 @attrs.frozen
@@ -151,7 +92,7 @@ def constraint_checks(rows: Sequence[Sequence[Any]]) -> tuple[VerifyCheck, ...]:
     """Return the ``unique constraint`` and ``foreign key`` checks.
 
     Args:
-        rows: The result of :data:`CONSTRAINTS_SQL`: (name, type, columns).
+        rows: The result of :data:`.statements.CONSTRAINTS_SQL`: (name, type, columns).
 
     Returns:
         The two checks.
@@ -178,7 +119,7 @@ def constraint_checks(rows: Sequence[Sequence[Any]]) -> tuple[VerifyCheck, ...]:
 
 
 def duplicates_check(row: Sequence[Any] | None) -> VerifyCheck:
-    """Return the ``duplicates`` check from the result of :data:`DUPLICATES_SQL`.
+    """Return the ``duplicates`` check from the result of :data:`.statements.DUPLICATE_IDS_SQL`.
 
     Args:
         row: (pattern_ids with more than one row, rows beyond the first of each
@@ -200,10 +141,10 @@ def duplicates_check(row: Sequence[Any] | None) -> VerifyCheck:
 
 
 def ranges_check(counts: Sequence[Any] | None) -> tuple[int, VerifyCheck]:
-    """Return the row count and the ``score ranges`` check from :data:`RANGES_SQL`.
+    """Return the row count and the ``score ranges`` check from :data:`.statements.RANGES_SQL`.
 
     Args:
-        counts: The single result row of :data:`RANGES_SQL`.
+        counts: The single result row of :data:`.statements.RANGES_SQL`.
 
     Returns:
         (rows in the table, the check).
@@ -211,7 +152,7 @@ def ranges_check(counts: Sequence[Any] | None) -> tuple[int, VerifyCheck]:
     assert counts is not None
     total = int(counts[0])
     problems = []
-    for i, label in enumerate(_BAD):
+    for i, label in enumerate(RANGE_LABELS):
         bad, examples = int(counts[1 + 2 * i]), counts[2 + 2 * i]
         if bad:
             problems.append(f"{bad} row(s) with {label} outside [0, 1], e.g. {', '.join(examples)}")

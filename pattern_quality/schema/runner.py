@@ -1,74 +1,66 @@
+# Generated from pattern_quality/schema/runner_async.py by tools/async_to_sync.py.
+# Do not edit: change the async source and run `make generate`.
 """Apply, roll back, inspect and verify the SQL migrations of ``pattern_quality_metrics``.
 
 Each function opens its own connection (``connect_timeout`` 10 s unless the DSN
-sets one). ``migrate`` and ``rollback`` hold a PostgreSQL session advisory lock
-(key :data:`~pattern_quality._migrations.ADVISORY_LOCK_KEY`) for the whole run,
-so concurrent runners wait for each other and each file is applied once. Each
-file runs in its own transaction together with its bookkeeping row in
-``pattern_quality_schema_migrations``. The async twins (``amigrate``, ...) live in
-:mod:`._amigrate` and behave exactly alike; every decision is made in the
-I/O-free :mod:`._migrations`, :mod:`._migration_files` and :mod:`._verify`.
+sets one). ``migrate`` and ``rollback`` hold a PostgreSQL session advisory
+lock (key :data:`~pattern_quality.schema.statements.ADVISORY_LOCK_KEY`) for the
+whole run, so concurrent runners wait for each other and each file is applied
+once. Each file runs in its own transaction together with its bookkeeping row in
+``pattern_quality_schema_migrations``. Every decision is made in the I/O-free
+:mod:`.bookkeeping`, :mod:`.files` and :mod:`.checks`; this module only runs
+the statements of :mod:`.statements`.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import psycopg
 
 from ..errors import PatternQualityError
 from ..storage._connect import connect
 from ..storage._pg import DEFAULT_CONNECT_TIMEOUT, describe_target, translate_error
-from . import bookkeeping as m
-from . import checks as v
-from .bookkeeping import AppliedMigration, MigrationReport, MigrationStatus, StepResult
+from . import bookkeeping as plan
+from . import checks
+from . import statements as q
 from .checks import VerifyCheck, VerifyReport
 from .files import Migration, MigrationsDir, load_migrations
-from .runner_async import amigrate, amigration_status, arollback, averify
+from .reports import AppliedMigration, MigrationReport, MigrationStatus, StepResult
 
-__all__ = [
-    "MigrationReport",
-    "MigrationStatus",
-    "VerifyReport",
-    "amigrate",
-    "amigration_status",
-    "arollback",
-    "averify",
-    "migrate",
-    "migration_status",
-    "rollback",
-    "verify",
-]
+__all__ = ["migrate", "migration_status", "rollback", "verify"]
 
 _Conn = psycopg.Connection[tuple[object, ...]]
 
 
 def _read_state(conn: _Conn) -> tuple[bool, bool, tuple[AppliedMigration, ...]]:
-    row = conn.execute(m.TABLES_SQL).fetchone()
+    row = conn.execute(q.TABLES_SQL).fetchone()
     assert row is not None
     has_metrics, has_book = bool(row[0]), bool(row[1])
-    applied = m.applied_rows(conn.execute(m.SELECT_APPLIED_SQL).fetchall()) if has_book else ()
+    applied: tuple[AppliedMigration, ...] = ()
+    if has_book:
+        applied = plan.applied_rows(conn.execute(q.SELECT_APPLIED_SQL).fetchall())
     return has_metrics, has_book, applied
 
 
 def _run_steps(
-    conn: _Conn, dsn: str, plan: tuple[Migration, ...], direction: Literal["up", "down"]
+    conn: _Conn, dsn: str, steps: tuple[Migration, ...], direction: Literal["up", "down"]
 ) -> list[StepResult]:
     notices: list[str] = []
-    conn.add_notice_handler(m.notice_collector(notices))
+    conn.add_notice_handler(plan.notice_collector(notices))
     results = []
-    for mig in plan:
+    for mig in steps:
         notices.clear()
         try:
             with conn.transaction():
                 if direction == "up":
                     conn.execute(mig.sql.encode())
-                    conn.execute(m.INSERT_APPLIED_SQL, (mig.version, mig.name, mig.checksum))
+                    conn.execute(q.INSERT_APPLIED_SQL, (mig.version, mig.name, mig.checksum))
                 else:
                     conn.execute((mig.down_sql or "").encode())
-                    conn.execute(m.DELETE_APPLIED_SQL, (mig.version,))
+                    conn.execute(q.DELETE_APPLIED_SQL, (mig.version,))
         except psycopg.Error as exc:
-            raise m.step_error(exc, mig, direction, dsn) from exc
+            raise plan.step_error(exc, mig, direction, dsn) from exc
         results.append(StepResult(mig.version, mig.name, direction, tuple(notices)))
     return results
 
@@ -109,28 +101,30 @@ def migrate(
     migrations = load_migrations(migrations_dir)
     with connect(dsn, action="migrate", connect_timeout=connect_timeout) as conn:
         try:
-            conn.execute(m.LOCK_SQL, (m.ADVISORY_LOCK_KEY,))
+            conn.execute(q.LOCK_SQL, (q.ADVISORY_LOCK_KEY,))
             has_metrics, has_book, applied = _read_state(conn)
-            plan = m.up_plan(migrations, applied, target)
+            steps = plan.plan_up(migrations, applied, target)
             adopted = has_metrics and not applied
             if dry_run:
                 duplicates = None
-                if m.collapses(plan):
-                    row = conn.execute(m.DUPLICATES_SQL).fetchone() if has_metrics else (0, 0)
+                if plan.collapses(steps):
+                    row: tuple[Any, ...] | None = (0, 0)
+                    if has_metrics:
+                        row = conn.execute(q.COLLAPSE_COUNT_SQL).fetchone()
                     assert row is not None
                     duplicates = (int(row[0]), int(row[1]))
-                return m.build_report(
-                    dsn, "up", True, applied, plan, [], adopted_legacy=adopted,
+                return plan.build_report(
+                    dsn, "up", True, applied, steps, [], adopted_legacy=adopted,
                     duplicates=duplicates,
                 )  # fmt: skip
             if not has_book:
-                conn.execute(m.CREATE_TABLE_SQL)
-            steps = _run_steps(conn, dsn, plan, "up")
+                conn.execute(q.CREATE_BOOKKEEPING_SQL)
+            results = _run_steps(conn, dsn, steps, "up")
         except PatternQualityError:
             raise
         except psycopg.Error as exc:
             raise translate_error(exc, dsn, "migrate") from exc
-    return m.build_report(dsn, "up", False, applied, plan, steps, adopted_legacy=adopted)
+    return plan.build_report(dsn, "up", False, applied, steps, results, adopted_legacy=adopted)
 
 
 def rollback(
@@ -167,15 +161,15 @@ def rollback(
     action = "roll back migrations"
     with connect(dsn, action=action, connect_timeout=connect_timeout) as conn:
         try:
-            conn.execute(m.LOCK_SQL, (m.ADVISORY_LOCK_KEY,))
+            conn.execute(q.LOCK_SQL, (q.ADVISORY_LOCK_KEY,))
             has_metrics, _, applied = _read_state(conn)
-            plan = m.down_plan(migrations, applied, to_version, has_metrics)
-            steps = [] if dry_run else _run_steps(conn, dsn, plan, "down")
+            steps = plan.plan_down(migrations, applied, to_version, has_metrics)
+            results = [] if dry_run else _run_steps(conn, dsn, steps, "down")
         except PatternQualityError:
             raise
         except psycopg.Error as exc:
             raise translate_error(exc, dsn, action) from exc
-    return m.build_report(dsn, "down", dry_run, applied, plan, steps)
+    return plan.build_report(dsn, "down", dry_run, applied, steps, results)
 
 
 def migration_status(
@@ -205,7 +199,7 @@ def migration_status(
             has_metrics, _, applied = _read_state(conn)
         except psycopg.Error as exc:
             raise translate_error(exc, dsn, action) from exc
-    return m.build_status(dsn, migrations, has_metrics, applied)
+    return plan.build_status(dsn, migrations, has_metrics, applied)
 
 
 def verify(
@@ -239,14 +233,17 @@ def verify(
     with connect(dsn, action=action, connect_timeout=connect_timeout) as conn:
         try:
             has_metrics, _, applied = _read_state(conn)
-            checks: list[VerifyCheck] = [v.table_check(has_metrics)]
+            found: list[VerifyCheck] = [checks.table_check(has_metrics)]
             total = None
             if has_metrics:
-                checks += v.constraint_checks(conn.execute(v.CONSTRAINTS_SQL).fetchall())
-                checks.append(v.duplicates_check(conn.execute(v.DUPLICATES_SQL).fetchone()))
-                total, ranges = v.ranges_check(conn.execute(v.RANGES_SQL).fetchone())
-                checks.append(ranges)
+                constraints = conn.execute(q.CONSTRAINTS_SQL).fetchall()
+                found += checks.constraint_checks(constraints)
+                duplicates = conn.execute(q.DUPLICATE_IDS_SQL).fetchone()
+                found.append(checks.duplicates_check(duplicates))
+                ranges = conn.execute(q.RANGES_SQL).fetchone()
+                total, ranges_found = checks.ranges_check(ranges)
+                found.append(ranges_found)
         except psycopg.Error as exc:
             raise translate_error(exc, dsn, action) from exc
-    notes = m.status_notes(m.build_status(dsn, migrations, has_metrics, applied))
-    return VerifyReport(describe_target(dsn), tuple(checks), total, notes)
+    notes = plan.status_notes(plan.build_status(dsn, migrations, has_metrics, applied))
+    return VerifyReport(describe_target(dsn), tuple(found), total, notes)

@@ -1,57 +1,64 @@
-"""Async twins of :mod:`pattern_quality.migrate` (import them from there).
+"""Apply, roll back, inspect and verify the SQL migrations of ``pattern_quality_metrics``.
 
-Same arguments, results and exceptions as the sync functions; the sequence of
-statements is identical, every decision is made in :mod:`._migrations`.
+Each function opens its own connection (``connect_timeout`` 10 s unless the DSN
+sets one). ``amigrate`` and ``arollback`` hold a PostgreSQL session advisory
+lock (key :data:`~pattern_quality.schema.statements.ADVISORY_LOCK_KEY`) for the
+whole run, so concurrent runners wait for each other and each file is applied
+once. Each file runs in its own transaction together with its bookkeeping row in
+``pattern_quality_schema_migrations``. Every decision is made in the I/O-free
+:mod:`.bookkeeping`, :mod:`.files` and :mod:`.checks`; this module only runs
+the statements of :mod:`.statements`.
 """
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import psycopg
 
 from ..errors import PatternQualityError
 from ..storage._connect_async import aconnect
 from ..storage._pg import DEFAULT_CONNECT_TIMEOUT, describe_target, translate_error
-from . import bookkeeping as m
-from . import checks as v
-from .bookkeeping import AppliedMigration, MigrationReport, MigrationStatus, StepResult
+from . import bookkeeping as plan
+from . import checks
+from . import statements as q
 from .checks import VerifyCheck, VerifyReport
 from .files import Migration, MigrationsDir, load_migrations
+from .reports import AppliedMigration, MigrationReport, MigrationStatus, StepResult
 
 __all__ = ["amigrate", "amigration_status", "arollback", "averify"]
 
-_AConn = psycopg.AsyncConnection[tuple[object, ...]]
+_Conn = psycopg.AsyncConnection[tuple[object, ...]]
 
 
-async def _read_state(conn: _AConn) -> tuple[bool, bool, tuple[AppliedMigration, ...]]:
-    row = await (await conn.execute(m.TABLES_SQL)).fetchone()
+async def _read_state(conn: _Conn) -> tuple[bool, bool, tuple[AppliedMigration, ...]]:
+    row = await (await conn.execute(q.TABLES_SQL)).fetchone()
     assert row is not None
     has_metrics, has_book = bool(row[0]), bool(row[1])
     applied: tuple[AppliedMigration, ...] = ()
     if has_book:
-        applied = m.applied_rows(await (await conn.execute(m.SELECT_APPLIED_SQL)).fetchall())
+        applied = plan.applied_rows(await (await conn.execute(q.SELECT_APPLIED_SQL)).fetchall())
     return has_metrics, has_book, applied
 
 
 async def _run_steps(
-    conn: _AConn, dsn: str, plan: tuple[Migration, ...], direction: Literal["up", "down"]
+    conn: _Conn, dsn: str, steps: tuple[Migration, ...], direction: Literal["up", "down"]
 ) -> list[StepResult]:
     notices: list[str] = []
-    conn.add_notice_handler(m.notice_collector(notices))
+    conn.add_notice_handler(plan.notice_collector(notices))
     results = []
-    for mig in plan:
+    for mig in steps:
         notices.clear()
         try:
             async with conn.transaction():
                 if direction == "up":
                     await conn.execute(mig.sql.encode())
-                    await conn.execute(m.INSERT_APPLIED_SQL, (mig.version, mig.name, mig.checksum))
+                    await conn.execute(q.INSERT_APPLIED_SQL, (mig.version, mig.name, mig.checksum))
                 else:
                     await conn.execute((mig.down_sql or "").encode())
-                    await conn.execute(m.DELETE_APPLIED_SQL, (mig.version,))
+                    await conn.execute(q.DELETE_APPLIED_SQL, (mig.version,))
         except psycopg.Error as exc:
-            raise m.step_error(exc, mig, direction, dsn) from exc
+            raise plan.step_error(exc, mig, direction, dsn) from exc
         results.append(StepResult(mig.version, mig.name, direction, tuple(notices)))
     return results
 
@@ -64,52 +71,58 @@ async def amigrate(
     migrations_dir: MigrationsDir = None,
     connect_timeout: int | None = DEFAULT_CONNECT_TIMEOUT,
 ) -> MigrationReport:
-    """Async twin of :func:`pattern_quality.migrate.migrate`.
+    """Bring the database up to ``target`` (default: the latest migration).
+
+    An empty database gets every migration. A database where the legacy files
+    were applied by hand (table present, nothing recorded) runs them again, which
+    is safe because every file is idempotent, and gets them recorded
+    (``report.adopted_legacy``). When nothing is pending, nothing changes.
 
     Args:
         dsn: PostgreSQL connection string or URL.
         target: Highest version to apply; ``None`` applies all.
-        dry_run: Only report what would run; change nothing.
-        migrations_dir: Where the SQL files are (default: the shipped ones).
+        dry_run: Only report what would run, and how many duplicate rows
+            migration 014 would delete; change nothing.
+        migrations_dir: Where the SQL files are (default: the ones shipped with
+            the package); for tests and custom deployments.
         connect_timeout: Seconds to wait for the server unless ``dsn`` sets it.
 
     Returns:
         The report of what ran.
 
     Raises:
-        MigrationError: As the sync ``migrate``.
+        MigrationError: An applied file was edited, ``target`` is unknown or below
+            an applied version, or a file failed (its transaction was rolled back).
         DatabaseUnavailableError: The database cannot be reached.
         ConfigurationError: ``dsn`` does not parse.
     """
     migrations = load_migrations(migrations_dir)
     async with await aconnect(dsn, action="migrate", connect_timeout=connect_timeout) as conn:
         try:
-            await conn.execute(m.LOCK_SQL, (m.ADVISORY_LOCK_KEY,))
+            await conn.execute(q.LOCK_SQL, (q.ADVISORY_LOCK_KEY,))
             has_metrics, has_book, applied = await _read_state(conn)
-            plan = m.up_plan(migrations, applied, target)
+            steps = plan.plan_up(migrations, applied, target)
             adopted = has_metrics and not applied
             if dry_run:
                 duplicates = None
-                if m.collapses(plan):
-                    row = (
-                        await (await conn.execute(m.DUPLICATES_SQL)).fetchone()
-                        if has_metrics
-                        else (0, 0)
-                    )
+                if plan.collapses(steps):
+                    row: tuple[Any, ...] | None = (0, 0)
+                    if has_metrics:
+                        row = await (await conn.execute(q.COLLAPSE_COUNT_SQL)).fetchone()
                     assert row is not None
                     duplicates = (int(row[0]), int(row[1]))
-                return m.build_report(
-                    dsn, "up", True, applied, plan, [], adopted_legacy=adopted,
+                return plan.build_report(
+                    dsn, "up", True, applied, steps, [], adopted_legacy=adopted,
                     duplicates=duplicates,
                 )  # fmt: skip
             if not has_book:
-                await conn.execute(m.CREATE_TABLE_SQL)
-            steps = await _run_steps(conn, dsn, plan, "up")
+                await conn.execute(q.CREATE_BOOKKEEPING_SQL)
+            results = await _run_steps(conn, dsn, steps, "up")
         except PatternQualityError:
             raise
         except psycopg.Error as exc:
             raise translate_error(exc, dsn, "migrate") from exc
-    return m.build_report(dsn, "up", False, applied, plan, steps, adopted_legacy=adopted)
+    return plan.build_report(dsn, "up", False, applied, steps, results, adopted_legacy=adopted)
 
 
 async def arollback(
@@ -120,7 +133,10 @@ async def arollback(
     migrations_dir: MigrationsDir = None,
     connect_timeout: int | None = DEFAULT_CONNECT_TIMEOUT,
 ) -> MigrationReport:
-    """Async twin of :func:`pattern_quality.migrate.rollback`.
+    """Run the down-files of every applied migration above ``to_version``, newest first.
+
+    Rolling back below 014 keeps the rows (duplicates it deleted stay deleted);
+    rolling back below 012 (``to_version`` 0 to 11) DROPS THE TABLE AND ITS DATA.
 
     Args:
         dsn: PostgreSQL connection string or URL.
@@ -133,7 +149,9 @@ async def arollback(
         The report of what ran (``direction == "down"``).
 
     Raises:
-        MigrationError: As the sync ``rollback``.
+        MigrationError: Nothing is recorded although the table exists (run
+            ``migrate`` first), an applied file was edited, a down-file is
+            missing, or a down-file failed (its transaction was rolled back).
         DatabaseUnavailableError: The database cannot be reached.
         ConfigurationError: ``dsn`` does not parse.
     """
@@ -141,15 +159,15 @@ async def arollback(
     action = "roll back migrations"
     async with await aconnect(dsn, action=action, connect_timeout=connect_timeout) as conn:
         try:
-            await conn.execute(m.LOCK_SQL, (m.ADVISORY_LOCK_KEY,))
+            await conn.execute(q.LOCK_SQL, (q.ADVISORY_LOCK_KEY,))
             has_metrics, _, applied = await _read_state(conn)
-            plan = m.down_plan(migrations, applied, to_version, has_metrics)
-            steps = [] if dry_run else await _run_steps(conn, dsn, plan, "down")
+            steps = plan.plan_down(migrations, applied, to_version, has_metrics)
+            results = [] if dry_run else await _run_steps(conn, dsn, steps, "down")
         except PatternQualityError:
             raise
         except psycopg.Error as exc:
             raise translate_error(exc, dsn, action) from exc
-    return m.build_report(dsn, "down", dry_run, applied, plan, steps)
+    return plan.build_report(dsn, "down", dry_run, applied, steps, results)
 
 
 async def amigration_status(
@@ -158,7 +176,7 @@ async def amigration_status(
     migrations_dir: MigrationsDir = None,
     connect_timeout: int | None = DEFAULT_CONNECT_TIMEOUT,
 ) -> MigrationStatus:
-    """Async twin of :func:`pattern_quality.migrate.migration_status`.
+    """Return which migrations are applied, pending, modified or unknown. Read-only.
 
     Args:
         dsn: PostgreSQL connection string or URL.
@@ -179,7 +197,7 @@ async def amigration_status(
             has_metrics, _, applied = await _read_state(conn)
         except psycopg.Error as exc:
             raise translate_error(exc, dsn, action) from exc
-    return m.build_status(dsn, migrations, has_metrics, applied)
+    return plan.build_status(dsn, migrations, has_metrics, applied)
 
 
 async def averify(
@@ -188,7 +206,13 @@ async def averify(
     migrations_dir: MigrationsDir = None,
     connect_timeout: int | None = DEFAULT_CONNECT_TIMEOUT,
 ) -> VerifyReport:
-    """Async twin of :func:`pattern_quality.migrate.verify`.
+    """Check that the database holds a sound ``pattern_quality_metrics``. Read-only.
+
+    Checks: the table exists; ``pattern_quality_metrics_pattern_id_unique UNIQUE
+    (pattern_id)`` exists; no foreign key is left; no pattern_id has more than one
+    row; ``quality_score``, ``confidence`` and the dimension scores present in
+    ``metadata`` are numbers in [0, 1]. Pending or edited migrations are notes,
+    not failures.
 
     Args:
         dsn: PostgreSQL connection string or URL.
@@ -207,16 +231,17 @@ async def averify(
     async with await aconnect(dsn, action=action, connect_timeout=connect_timeout) as conn:
         try:
             has_metrics, _, applied = await _read_state(conn)
-            checks: list[VerifyCheck] = [v.table_check(has_metrics)]
+            found: list[VerifyCheck] = [checks.table_check(has_metrics)]
             total = None
             if has_metrics:
-                constraints = await (await conn.execute(v.CONSTRAINTS_SQL)).fetchall()
-                checks += v.constraint_checks(constraints)
-                dup = await (await conn.execute(v.DUPLICATES_SQL)).fetchone()
-                checks.append(v.duplicates_check(dup))
-                total, ranges = v.ranges_check(await (await conn.execute(v.RANGES_SQL)).fetchone())
-                checks.append(ranges)
+                constraints = await (await conn.execute(q.CONSTRAINTS_SQL)).fetchall()
+                found += checks.constraint_checks(constraints)
+                duplicates = await (await conn.execute(q.DUPLICATE_IDS_SQL)).fetchone()
+                found.append(checks.duplicates_check(duplicates))
+                ranges = await (await conn.execute(q.RANGES_SQL)).fetchone()
+                total, ranges_found = checks.ranges_check(ranges)
+                found.append(ranges_found)
         except psycopg.Error as exc:
             raise translate_error(exc, dsn, action) from exc
-    notes = m.status_notes(m.build_status(dsn, migrations, has_metrics, applied))
-    return VerifyReport(describe_target(dsn), tuple(checks), total, notes)
+    notes = plan.status_notes(plan.build_status(dsn, migrations, has_metrics, applied))
+    return VerifyReport(describe_target(dsn), tuple(found), total, notes)
