@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .backfill import BackfillError, BackfillReport, abackfill, backfill
+from .backfill import BackfillReport, RetryPolicy, abackfill, backfill
 from .errors import (
+    BackfillError,
     CollectionNotFoundError,
     ConfigurationError,
     DatabaseUnavailableError,
     MigrationError,
     PatternQualityError,
     PatternValidationError,
+    QdrantUnavailableError,
     SchemaNotReadyError,
     StoreError,
 )
@@ -43,7 +45,7 @@ from .models import (
 )
 from .sample import load_sample_patterns
 from .scoring import DEFAULT_RUBRIC, WEIGHTS, PatternQualityScorer, available_rubrics
-from .sources.mapping import PointFailure, QdrantUnavailableError
+from .sources.mapping import PointFailure
 from .storage import (
     AsyncInMemoryQualityStore,
     AsyncPostgresQualityStore,
@@ -54,7 +56,8 @@ from .storage import (
 from .storage.base import AsyncQualityStore, QualityStore
 
 if TYPE_CHECKING:
-    from .sources.qdrant import AsyncQdrantPatternSource, QdrantPatternSource
+    from .sources.qdrant import QdrantPatternSource
+    from .sources.qdrant_async import AsyncQdrantPatternSource
 
 _LAZY = ("AsyncQdrantPatternSource", "QdrantPatternSource")
 
@@ -62,9 +65,9 @@ _LAZY = ("AsyncQdrantPatternSource", "QdrantPatternSource")
 def __getattr__(name: str) -> Any:
     # qdrant-client takes about a second to import: load the sources on first use.
     if name in _LAZY:
-        from .sources import qdrant
+        from . import sources
 
-        return getattr(qdrant, name)
+        return getattr(sources, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -101,6 +104,7 @@ __all__ = [
     "QualityFilter",
     "QualityScore",
     "QualityStore",
+    "RetryPolicy",
     "SchemaNotReadyError",
     "StoreError",
     "StoredQuality",

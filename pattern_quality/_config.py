@@ -1,4 +1,4 @@
-"""Settings shared by the library and the CLI: database URL lookup and masking."""
+"""Settings shared by the library and the CLI: database URL lookup, masking secrets."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from .errors import ConfigurationError
 
-__all__ = ["DATABASE_URL_ENV_VARS", "mask_dsn", "resolve_database_url"]
+__all__ = ["DATABASE_URL_ENV_VARS", "mask_dsn", "resolve_database_url", "scrub"]
 
 #: Environment variables consulted, in order, when no database URL is given.
 DATABASE_URL_ENV_VARS: tuple[str, ...] = ("PATTERN_QUALITY_DATABASE_URL", "DATABASE_URL")
@@ -65,3 +65,18 @@ def resolve_database_url(
         "no database URL configured: pass one explicitly (--database-url) or set "
         + " or ".join(DATABASE_URL_ENV_VARS)
     )
+
+
+def scrub(text: str, secret: str | None) -> str:
+    """Remove an API key and any URL password from ``text``.
+
+    Args:
+        text: A message.
+        secret: The API key in use, or ``None``.
+
+    Returns:
+        The text with the key replaced by ``***`` and passwords masked.
+    """
+    if secret:
+        text = text.replace(secret, "***")
+    return mask_dsn(text)

@@ -9,13 +9,20 @@ database password or an API key.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .backfill.report import BackfillReport
+
 __all__ = [
+    "BackfillError",
     "CollectionNotFoundError",
     "ConfigurationError",
     "DatabaseUnavailableError",
     "MigrationError",
     "PatternQualityError",
     "PatternValidationError",
+    "QdrantUnavailableError",
     "SchemaNotReadyError",
     "StoreError",
 ]
@@ -59,3 +66,54 @@ class MigrationError(PatternQualityError, RuntimeError):
 
 class CollectionNotFoundError(PatternQualityError, LookupError):
     """Raised when a Qdrant collection named for scoring does not exist."""
+
+
+class QdrantUnavailableError(PatternQualityError, ConnectionError):
+    """Raised when Qdrant cannot be reached or refuses a request (e.g. a wrong API key).
+
+    The message names the Qdrant location and the cause; it never contains the API key.
+    """
+
+
+class BackfillError(PatternQualityError, RuntimeError):
+    """Raised when a backfill stops before the end of its source.
+
+    The cause (``__cause__``) is the store or source error, e.g. a
+    :class:`DatabaseUnavailableError` that outlived the retries or a
+    :class:`QdrantUnavailableError`. Every batch committed before it stays
+    committed: running the backfill again converges to the same table.
+
+    Attributes:
+        report: The partial report (``completed`` is ``False``; ``stored`` counts
+            the committed rows).
+    """
+
+    def __init__(self, message: str, report: BackfillReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+# --- internal: raised and caught inside the package, never seen by callers ---------------
+
+
+class StepFailed(Exception):
+    """Raised inside the backfill when a batch step failed for good.
+
+    :func:`~pattern_quality.backfill.backfill` turns it into a :class:`BackfillError`.
+
+    Attributes:
+        what: The step, e.g. ``"writing batch 3 (2000 scores)"``.
+        cause: The error that ended it.
+    """
+
+    def __init__(self, what: str, cause: BaseException) -> None:
+        super().__init__(what)
+        self.what = what
+        self.cause = cause
+
+
+class ArgumentError(ValueError):
+    """Raised inside ``pattern-quality score`` for an argument it cannot read or score.
+
+    The command prints it as one line naming the argument and exits 2.
+    """

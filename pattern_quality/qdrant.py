@@ -5,18 +5,18 @@ Everything here lives in :mod:`pattern_quality.sources`.
 
 from __future__ import annotations
 
+from .errors import QdrantUnavailableError
+from .sources._qdrant_base import DEFAULT_PAGE_SIZE, LOCAL_PAGE_SIZE
 from .sources.mapping import (
     DEFAULT_COLLECTIONS,
-    DEFAULT_PAGE_SIZE,
     KNOWN_COLLECTIONS,
-    LOCAL_PAGE_SIZE,
     PointFailure,
-    QdrantUnavailableError,
-    Shard,
     pattern_id_for_point,
     point_to_pattern,
 )
-from .sources.qdrant import AsyncQdrantPatternSource, QdrantPatternSource
+from .sources.qdrant import QdrantPatternSource
+from .sources.qdrant_async import AsyncQdrantPatternSource
+from .sources.shard import Shard
 
 __all__ = [
     "DEFAULT_COLLECTIONS",

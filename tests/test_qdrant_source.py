@@ -358,7 +358,7 @@ def test_async_source_yields_the_same_items_as_the_sync_one(client: Any) -> None
         aclient = AsyncQdrantClient(":memory:")
         await data.apopulate(aclient)
         async with AsyncQdrantPatternSource(aclient, collections=data.ALL, page_size=2) as source:
-            items = [i async for i in source.scan()]
+            items = [i async for i in await source.scan()]
             total = await source.count()
         await aclient.close()
         return items, total

@@ -46,6 +46,8 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("pattern_quality/storage/postgres_async.py", "pattern_quality/storage/postgres.py"),
     ("pattern_quality/storage/in_memory_async.py", "pattern_quality/storage/in_memory.py"),
     ("pattern_quality/schema/runner_async.py", "pattern_quality/schema/runner.py"),
+    ("pattern_quality/backfill/_retrying_async.py", "pattern_quality/backfill/_retrying.py"),
+    ("pattern_quality/sources/qdrant_async.py", "pattern_quality/sources/qdrant.py"),
 )
 
 #: Async name -> sync name, applied to identifiers, strings and comments.
@@ -76,6 +78,8 @@ NAMES: dict[str, str] = {
     "arollback": "rollback",
     "amigration_status": "migration_status",
     "averify": "verify",
+    "aretrying": "retrying",
+    "AsyncQdrantPatternSource": "QdrantPatternSource",
 }
 
 # The async modules themselves: ``from ._connect_async import aconnect`` -> ``from ._connect ...``.

@@ -1,29 +1,28 @@
 """The backfill: score whole sources into a store, in batches, with bounded memory.
 
-:func:`backfill` and :func:`abackfill` (:mod:`.runner`) drive a run; the run's
-state and counters are :mod:`.state`, the batch steps (look-up, scoring, write)
-:mod:`.steps`, the report :mod:`.report`, the worker processes :mod:`.workers`.
-Note that ``pattern_quality.backfill`` as an attribute of the package is the
-:func:`backfill` function.
+:func:`backfill` (:mod:`.runner`) and :func:`abackfill` (:mod:`.runner_async`)
+drive a run over the shared :mod:`.options` and :mod:`.state`; a batch goes
+through the steps of :mod:`.steps` / :mod:`.steps_async` (look-up, scoring,
+write), retried as :mod:`.retry` says, scored in :mod:`.workers` processes when
+asked; :mod:`.report` is the outcome. Note that ``pattern_quality.backfill`` as
+an attribute of the package is the :func:`backfill` function.
 """
 
 from __future__ import annotations
 
-from .runner import (
-    DEFAULT_BATCH_SIZE,
-    AsyncPatternSource,
-    BackfillError,
-    BackfillReport,
-    FailureExample,
-    FailureGroup,
-    PatternSource,
-    RetryPolicy,
-    abackfill,
-    backfill,
-)
+import warnings
+from typing import Any
+
+from ..errors import BackfillError
+from ..sources.base import AsyncPatternSource, PatternSource
+from .options import DEFAULT_WRITE_BATCH
+from .report import BackfillReport, FailureExample, FailureGroup
+from .retry import RetryPolicy
+from .runner import backfill
+from .runner_async import abackfill
 
 __all__ = [
-    "DEFAULT_BATCH_SIZE",
+    "DEFAULT_WRITE_BATCH",
     "AsyncPatternSource",
     "BackfillError",
     "BackfillReport",
@@ -34,3 +33,14 @@ __all__ = [
     "abackfill",
     "backfill",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "DEFAULT_BATCH_SIZE":
+        warnings.warn(
+            "pattern_quality.backfill.DEFAULT_BATCH_SIZE is deprecated: use DEFAULT_WRITE_BATCH",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return DEFAULT_WRITE_BATCH
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

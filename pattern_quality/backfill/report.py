@@ -1,7 +1,8 @@
-"""The value objects of a backfill: its report, failures, retry policy and error.
+"""The value objects of a backfill's outcome: :class:`BackfillReport` and its failures.
 
-Re-exported by :mod:`pattern_quality.backfill` (and :mod:`._backfill_core`);
-:class:`~pattern_quality._backfill_core.BackfillRun` builds the report.
+Re-exported by :mod:`pattern_quality.backfill`; :class:`~.state.BackfillRun`
+builds the report, and a run that stops early carries its partial report in
+:class:`~pattern_quality.errors.BackfillError`.
 """
 
 from __future__ import annotations
@@ -11,18 +12,15 @@ from typing import Any, Final
 
 import attrs
 
-from ..errors import PatternQualityError, PatternValidationError, SchemaNotReadyError
 from ..models import DIMENSION_KEYS, Tier
 from ..report import Summary
 
 __all__ = [
     "MAX_EXAMPLES",
     "MAX_REASONS",
-    "BackfillError",
     "BackfillReport",
     "FailureExample",
     "FailureGroup",
-    "RetryPolicy",
     "tier_counts",
 ]
 
@@ -85,60 +83,6 @@ class FailureGroup:
             "count": self.count,
             "examples": [e.to_dict() for e in self.examples],
         }
-
-
-def _non_negative(_: object, attribute: attrs.Attribute[Any], value: float) -> None:
-    if value < 0:
-        raise ValueError(f"{attribute.name} must be >= 0, got {value!r}")
-
-
-@attrs.frozen(slots=True)
-class RetryPolicy:
-    """How failed batch writes are retried: only transient errors, exponential backoff.
-
-    A write is transient-failed when the store raises :class:`ConnectionError`
-    (which includes :class:`~pattern_quality.errors.DatabaseUnavailableError`) or
-    :class:`TimeoutError`. Validation errors, a missing schema and every other
-    error stop the run at once. Retrying is safe: a store call is atomic and
-    re-writing the same scores leaves the same rows.
-
-    Attributes:
-        attempts: Total tries per batch, at least 1 (default 4: one try, 3 retries).
-        initial_delay: Seconds before the first retry (default 0.5).
-        multiplier: Factor between successive delays (default 2).
-        max_delay: Upper bound of one delay in seconds (default 8).
-    """
-
-    attempts: int = attrs.field(default=4, validator=attrs.validators.ge(1))
-    initial_delay: float = attrs.field(default=0.5, validator=_non_negative)
-    multiplier: float = attrs.field(default=2.0, validator=attrs.validators.ge(1.0))
-    max_delay: float = attrs.field(default=8.0, validator=_non_negative)
-
-    def delays(self) -> list[float]:
-        """Return the waits before each retry.
-
-        Returns:
-            ``attempts - 1`` delays in seconds.
-        """
-        out, delay = [], self.initial_delay
-        for _ in range(self.attempts - 1):
-            out.append(min(delay, self.max_delay))
-            delay *= self.multiplier
-        return out
-
-    @staticmethod
-    def is_transient(exc: BaseException) -> bool:
-        """Tell whether a failed write may succeed when retried.
-
-        Args:
-            exc: What the store raised.
-
-        Returns:
-            ``True`` for connection and timeout errors, except a missing schema.
-        """
-        if isinstance(exc, SchemaNotReadyError | PatternValidationError):
-            return False
-        return isinstance(exc, ConnectionError | TimeoutError)
 
 
 def tier_counts() -> dict[str, int]:
@@ -251,22 +195,3 @@ class BackfillReport:
             "rubric_version": self.rubric_version,
             "error": self.error,
         }
-
-
-class BackfillError(PatternQualityError, RuntimeError):
-    """Raised when a backfill stops before the end of its source.
-
-    The cause (``__cause__``) is the store or source error, e.g. a
-    :class:`~pattern_quality.errors.DatabaseUnavailableError` that outlived the
-    retries or a :class:`~pattern_quality.qdrant.QdrantUnavailableError`. Every
-    batch committed before it stays committed: running the backfill again
-    converges to the same table.
-
-    Attributes:
-        report: The partial report (``completed`` is ``False``; ``stored`` counts
-            the committed rows).
-    """
-
-    def __init__(self, message: str, report: BackfillReport) -> None:
-        super().__init__(message)
-        self.report = report

@@ -1,11 +1,10 @@
-"""I/O-free logic shared by :func:`~pattern_quality.backfill.backfill` and its async twin.
+"""The state of one backfill, shared by :func:`~pattern_quality.backfill.backfill` and its twin.
 
 :class:`BackfillRun` turns source items into batches of validated patterns (each
 with its content hash), drops the ones whose stored row is unchanged when asked,
 turns the rest into scores (in this process, or from the outcomes of worker
-processes) and keeps the counters of the :class:`BackfillReport`. It touches no
-store and no source, so both twins behave the same by construction. The report's
-value objects live in :mod:`._backfill_report`.
+processes) and keeps the counters of the :class:`~.report.BackfillReport`. It
+touches no store and no source, so both twins behave the same by construction.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, NamedTuple
 
-from .._config import mask_dsn
 from ..errors import PatternValidationError
 from ..hashing import content_hash
 from ..ids import canonical_pattern_id
@@ -33,32 +31,15 @@ from .report import (
     AVERAGED,
     MAX_EXAMPLES,
     MAX_REASONS,
-    BackfillError,
     BackfillReport,
     FailureExample,
     FailureGroup,
-    RetryPolicy,
     tier_counts,
 )
 from .workers import Failed, Outcome
 
-__all__ = [
-    "DEFAULT_BATCH_SIZE",
-    "MAX_EXAMPLES",
-    "MAX_REASONS",
-    "BackfillError",
-    "BackfillReport",
-    "BackfillRun",
-    "FailureExample",
-    "FailureGroup",
-    "Pending",
-    "RetryPolicy",
-    "check_items",
-    "stop_message",
-]
+__all__ = ["BackfillRun", "Pending"]
 
-#: Scores written per store call (measured in docs/performance.md, "Backfill").
-DEFAULT_BATCH_SIZE: Final = 2000
 _OTHER: Final = "other"
 
 
@@ -357,37 +338,3 @@ class BackfillRun:
             rubric_version=self.scorer.rubric_version,
             error=error,
         )
-
-
-def stop_message(exc: BaseException, run: BackfillRun, what: str) -> str:
-    """Return the one-line explanation of a run that stopped early.
-
-    Args:
-        exc: The error that stopped it.
-        run: The run.
-        what: What failed, e.g. ``"writing batch 3 (2000 scores)"``.
-
-    Returns:
-        A message naming the cause, what is committed, and what to do.
-    """
-    cause = mask_dsn(str(exc))
-    return (
-        f"backfill stopped while {what}: {cause}. {run.stored} rows from {run.batches} "
-        f"batches were committed and stay stored; run the backfill again to finish "
-        f"(re-runs update rows, never duplicate them)"
-    )
-
-
-def check_items(items: object) -> None:
-    """Reject a source that is not an iterable of items (a string, a single mapping ...).
-
-    Args:
-        items: The source.
-
-    Raises:
-        TypeError: ``items`` is a ``str``, ``bytes``, a mapping or not iterable.
-    """
-    if isinstance(items, str | bytes | Mapping | Pattern) or not (
-        hasattr(items, "__iter__") or hasattr(items, "__aiter__")
-    ):
-        raise TypeError(f"source must be an iterable of patterns, got {type(items).__name__}")

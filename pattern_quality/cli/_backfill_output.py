@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..backfill.state import BackfillReport, FailureExample
+from ..backfill.report import BackfillReport, FailureExample
 from ..report import format_summary
 
 __all__ = ["format_failures", "format_report"]

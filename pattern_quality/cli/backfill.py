@@ -18,11 +18,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final
 
+from .._config import scrub
+from ..backfill.options import DEFAULT_WRITE_BATCH
+from ..backfill.report import BackfillReport
+from ..backfill.retry import RetryPolicy
 from ..backfill.runner import backfill
-from ..backfill.state import DEFAULT_BATCH_SIZE, BackfillError, BackfillReport, RetryPolicy
-from ..errors import ConfigurationError, PatternQualityError
+from ..errors import BackfillError, ConfigurationError, PatternQualityError
 from ..scoring import DEFAULT_RUBRIC, PatternQualityScorer, available_rubrics
-from ..sources.mapping import DEFAULT_COLLECTIONS, KNOWN_COLLECTIONS, Shard, scrub
+from ..sources.mapping import DEFAULT_COLLECTIONS, KNOWN_COLLECTIONS
+from ..sources.shard import Shard
 from ..storage.postgres import PostgresQualityStore
 from ._backfill_output import format_failures, format_report
 from ._common import (
@@ -158,9 +162,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument(
         "--batch-size",
         type=_positive_int,
-        default=DEFAULT_BATCH_SIZE,
+        default=DEFAULT_WRITE_BATCH,
         metavar="N",
-        help=f"scores per database write (default: {DEFAULT_BATCH_SIZE})",
+        help=f"scores per database write (default: {DEFAULT_WRITE_BATCH})",
     )
     p.add_argument(
         "--page-size",

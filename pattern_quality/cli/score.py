@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from ..errors import PatternValidationError
+from ..errors import ArgumentError, PatternValidationError
 from ..models import Pattern, QualityScore
 from ..scoring import DEFAULT_RUBRIC, PatternQualityScorer, available_rubrics
 from ._common import EXIT_OK, EXIT_UNAVAILABLE, error, print_json
@@ -36,10 +36,6 @@ STDIN: Final = "-"
 #: Longest argument shown in full in a message (inline JSON / paths).
 _SHOWN_JSON: Final = 60
 _SHOWN_PATH: Final = 200
-
-
-class ArgumentError(ValueError):
-    """One ``score`` argument cannot be read or holds an invalid pattern."""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

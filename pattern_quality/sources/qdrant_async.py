@@ -1,0 +1,236 @@
+"""AsyncQdrantPatternSource: read patterns out of Qdrant collections, one page at a time.
+
+A source scrolls one or more collections page by page (payloads only, never
+vectors) and maps every point with the legacy rules (:mod:`.mapping`, see
+docs/legacy.md). A point whose payload cannot become a valid pattern comes out
+as a :class:`~.mapping.PointFailure` in its place and the scroll goes on. At
+most one page is held in memory at a time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterable, Sequence
+from types import TracebackType
+from typing import Any, Self
+from uuid import UUID
+
+from qdrant_client import AsyncQdrantClient
+
+from ..errors import QdrantUnavailableError
+from ..models import Pattern
+from ._qdrant_base import (
+    CLIENT_ERRORS,
+    DEFAULT_QDRANT_TIMEOUT,
+    QdrantSourceBase,
+    local_path,
+    missing_collections_error,
+    to_item,
+)
+from .mapping import DEFAULT_COLLECTIONS, PointFailure
+from .shard import Shard
+
+__all__ = ["AsyncQdrantPatternSource"]
+
+
+class AsyncQdrantPatternSource(QdrantSourceBase):
+    """Yields :class:`Pattern` objects from Qdrant collections, one page at a time.
+
+    Args:
+        client: A :class:`qdrant_client.AsyncQdrantClient` (server or local mode).
+        collections: Collections scanned when :meth:`scan` names none
+            (default: ``code_patterns`` and ``execution_patterns``).
+        page_size: Points per ``scroll`` call; ``None`` picks
+            :data:`~._qdrant_base.DEFAULT_PAGE_SIZE` (1,000) for a server and
+            :data:`~._qdrant_base.LOCAL_PAGE_SIZE` (5,000) for local mode, as
+            measured in docs/performance.md.
+        shard: Only yield the points of this ``k/N`` slice (``Shard`` or ``"k/N"``).
+        close_client: Close ``client`` in :meth:`close` (the constructors set it).
+
+    Raises:
+        ValueError: An empty collection name, ``page_size < 1`` or a malformed shard.
+    """
+
+    _client: AsyncQdrantClient
+
+    def __init__(
+        self,
+        client: AsyncQdrantClient,
+        *,
+        collections: Iterable[str] | str = DEFAULT_COLLECTIONS,
+        page_size: int | None = None,
+        shard: Shard | str | None = None,
+        close_client: bool = False,
+    ) -> None:
+        super().__init__(
+            client,
+            collections=collections,
+            page_size=page_size,
+            shard=shard,
+            close_client=close_client,
+        )
+
+    @classmethod
+    def from_url(
+        cls,
+        url: str,
+        *,
+        api_key: str | None = None,
+        timeout: int = DEFAULT_QDRANT_TIMEOUT,
+        **options: Any,
+    ) -> Self:
+        """Connect to a Qdrant server.
+
+        Nothing is sent until the first call; an unreachable server surfaces there
+        as :class:`QdrantUnavailableError`.
+
+        Args:
+            url: E.g. ``http://localhost:6333``.
+            api_key: The server's API key (never shown in any message).
+            timeout: Seconds per request.
+            **options: ``collections``, ``page_size``, ``shard`` for the source.
+
+        Returns:
+            A source that closes its client in :meth:`close`.
+        """
+        client = AsyncQdrantClient(
+            url=url, api_key=api_key, timeout=timeout, check_compatibility=False
+        )
+        return cls(client, close_client=True, **options)
+
+    @classmethod
+    def local(cls, path: str | os.PathLike[str] | None = None, **options: Any) -> Self:
+        """Open qdrant-client's local mode (embedded, no server).
+
+        Args:
+            path: An existing local storage directory; ``None`` for an empty in-memory one.
+            **options: ``collections``, ``page_size``, ``shard`` for the source.
+
+        Returns:
+            A source that closes its client in :meth:`close`.
+
+        Raises:
+            ConfigurationError: ``path`` does not exist.
+            QdrantUnavailableError: The storage is locked by another client.
+        """
+        location = local_path(path)
+        try:
+            client = (
+                AsyncQdrantClient(location) if path is None else AsyncQdrantClient(path=location)
+            )
+        except RuntimeError as exc:
+            raise QdrantUnavailableError(f"could not open local Qdrant storage: {exc}") from exc
+        return cls(client, close_client=True, **options)
+
+    async def check(self, collections: Iterable[str] | str | None = None) -> tuple[str, ...]:
+        """Check that every collection exists.
+
+        Args:
+            collections: Names to check (default: :attr:`collections`).
+
+        Returns:
+            The names, duplicates removed, in the order given.
+
+        Raises:
+            CollectionNotFoundError: One or more do not exist (all are named).
+            QdrantUnavailableError: Qdrant cannot be reached.
+        """
+        names = self._resolve(collections)
+        try:
+            missing = [n for n in names if not await self._client.collection_exists(n)]
+            if missing:
+                available = [c.name for c in (await self._client.get_collections()).collections]
+        except CLIENT_ERRORS as exc:
+            raise self._error(exc, "list collections") from exc
+        if missing:
+            raise missing_collections_error(missing, available, self._where)
+        return names
+
+    async def count(self, collections: Iterable[str] | str | None = None) -> int:
+        """Return the number of points in the collections (all shards).
+
+        Args:
+            collections: Names to count (default: :attr:`collections`).
+
+        Returns:
+            The exact number of points.
+
+        Raises:
+            CollectionNotFoundError: A collection does not exist.
+            QdrantUnavailableError: Qdrant cannot be reached.
+        """
+        names = await self.check(collections)
+        try:
+            return sum([(await self._client.count(n, exact=True)).count for n in names])
+        except CLIENT_ERRORS as exc:
+            raise self._error(exc, "count points") from exc
+
+    async def scan(
+        self, collections: Iterable[str] | str | None = None
+    ) -> AsyncIterator[Pattern | PointFailure]:
+        """Check the collections, then return their points as patterns or failures, in id order.
+
+        The check happens here, before anything is read: a missing collection is
+        reported at once, not on the first item.
+
+        Args:
+            collections: Names to scan, in order (default: :attr:`collections`).
+
+        Returns:
+            An iterator of :class:`Pattern` and, for points whose payload is
+            invalid, :class:`PointFailure`.
+
+        Raises:
+            CollectionNotFoundError: A collection does not exist.
+            QdrantUnavailableError: Qdrant cannot be reached (here or while iterating).
+        """
+        names = await self.check(collections)
+        return self._scan(names)
+
+    async def _scan(self, names: Sequence[str] | None) -> AsyncIterator[Pattern | PointFailure]:
+        if names is None:  # iterating the source itself: checked on the first item
+            names = await self.check()
+        client, page, sharded = self._client, self._page_size, self._shard is not None
+        for name in names:
+            offset: int | str | UUID | None = None
+            while True:
+                try:
+                    records, next_offset = await client.scroll(
+                        name,
+                        limit=page,
+                        offset=offset,
+                        with_payload=not sharded,
+                        with_vectors=False,
+                    )
+                    if sharded:
+                        owned = self._owned(r.id for r in records)
+                        records = (
+                            await client.retrieve(name, owned, with_vectors=False) if owned else []
+                        )
+                except CLIENT_ERRORS as exc:
+                    raise self._error(exc, f"scroll {name!r}") from exc
+                for record in records:
+                    yield to_item(name, record.id, record.payload)
+                if next_offset is None:
+                    break
+                offset = next_offset
+
+    def __aiter__(self) -> AsyncIterator[Pattern | PointFailure]:
+        """Scan :attr:`collections`; they are checked when the first item is asked for."""
+        return self._scan(None)
+
+    async def close(self) -> None:
+        """Close the client if this source opened it."""
+        if self._close_client:
+            await self._client.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
