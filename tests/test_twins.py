@@ -1,8 +1,16 @@
-"""Sync and async twins expose the same API; the core package does not need hypothesis."""
+"""Sync and async twins expose the same API; the core package does not need hypothesis.
+
+Every twin is compared here: the generated ones (which match by construction,
+so this guards the generator) and the hand-written ones (the backfill, the
+filter, the scorer's store API, the shared-store helpers), whose only allowed
+differences are listed in :data:`INTENDED`. Annotations are compared after
+renaming the async names to their sync twins, as tools/async_to_sync.py does.
+"""
 
 from __future__ import annotations
 
 import inspect
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -13,11 +21,34 @@ import pytest
 from pattern_quality import (
     AsyncInMemoryQualityStore,
     AsyncPostgresQualityStore,
+    AsyncQdrantPatternSource,
+    AsyncQualityFilter,
     InMemoryQualityStore,
     PatternQualityScorer,
     PostgresQualityStore,
+    QdrantPatternSource,
+    QualityFilter,
+    abackfill,
+    amigrate,
+    amigration_status,
+    arollback,
+    averify,
+    backfill,
+    migrate,
+    migration_status,
+    rollback,
+    verify,
 )
+from pattern_quality.backfill._retrying import retrying
+from pattern_quality.backfill._retrying_async import aretrying
+from pattern_quality.backfill.steps import Batches
+from pattern_quality.backfill.steps_async import AsyncBatches
+from pattern_quality.sources.base import AsyncPatternSource, PatternSource
+from pattern_quality.storage._connect import connect
+from pattern_quality.storage._connect_async import aconnect
 from pattern_quality.storage.base import AsyncQualityStore, QualityStore
+from pattern_quality.storage.registry import astore_scores, store_scores
+from tools.async_to_sync import NAMES
 
 TWINS = [
     (PostgresQualityStore, AsyncPostgresQualityStore),
@@ -106,3 +137,103 @@ def test_core_package_does_not_import_hypothesis() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
     )
     assert (out.returncode, out.stdout.strip()) == (0, "clean"), out.stderr
+
+
+# --- every twin, against an explicit list of intended differences ----------------------
+
+FUNCTIONS: list[tuple[Callable[..., Any], Callable[..., Any]]] = [
+    (backfill, abackfill),
+    (migrate, amigrate),
+    (rollback, arollback),
+    (migration_status, amigration_status),
+    (verify, averify),
+    (connect, aconnect),
+    (retrying, aretrying),
+    (store_scores, astore_scores),
+]
+CLASSES: list[tuple[type, type]] = [
+    (PostgresQualityStore, AsyncPostgresQualityStore),
+    (InMemoryQualityStore, AsyncInMemoryQualityStore),
+    (QdrantPatternSource, AsyncQdrantPatternSource),
+    (QualityFilter, AsyncQualityFilter),
+    (Batches, AsyncBatches),
+    (PatternSource, AsyncPatternSource),
+    (QualityStore, AsyncQualityStore),
+]
+#: (sync name, parameter or "return"): (sync annotation, async annotation, why).
+INTENDED: dict[tuple[str, str], tuple[str, str, str]] = {
+    ("backfill", "source"): (
+        "PatternSource | Iterable[Item]",
+        "AsyncPatternSource | AsyncIterable[Item] | Iterable[Item]",
+        "abackfill also reads async iterables and synchronous sources",
+    ),
+    ("retrying", "call"): (
+        "Callable[[], T]",
+        "Callable[[], Awaitable[T]]",
+        "the async loop awaits what the call returns",
+    ),
+}
+#: Methods of an async twin that are plain functions there too.
+PLAIN = {"__init__", "__aiter__", "from_pool", "from_url", "local"}
+#: A Protocol declares an async generator method as a plain one returning an async iterator.
+PLAIN_IN = {(AsyncQualityStore, "iter_all")}
+_DUNDERS = {"__init__", "__aenter__", "__aexit__", "__aiter__", "__enter__", "__exit__", "__iter__"}
+
+
+def _sync_name(text: str) -> str:
+    names = r"\b(" + "|".join(map(re.escape, NAMES)) + r")\b"
+    return re.sub(names, lambda m: NAMES[m.group(1)], text)
+
+
+def _shape(func: Callable[..., Any]) -> list[tuple[str, Any, Any, str]]:
+    sig = inspect.signature(func)
+    return [(p.name, p.kind, p.default, str(p.annotation)) for p in sig.parameters.values()] + [
+        ("return", None, None, str(sig.return_annotation))
+    ]
+
+
+def _compare(name: str, sync: Callable[..., Any], asyn: Callable[..., Any]) -> None:
+    sync_shape, async_shape = _shape(sync), _shape(asyn)
+    assert [p[:3] for p in sync_shape] == [p[:3] for p in async_shape], name
+    for (param, _, _, sync_ann), (_, _, _, async_ann) in zip(sync_shape, async_shape, strict=True):
+        intended = INTENDED.get((name, param))
+        if intended is not None:
+            assert (sync_ann, async_ann) == intended[:2], (name, param)
+        else:  # the same types, or their twins
+            assert sync_ann in (async_ann, _sync_name(async_ann)), (name, param)
+
+
+def _api(cls: type) -> dict[str, Any]:
+    return {
+        NAMES.get(n, n): getattr(cls, n)
+        for n in dir(cls)
+        if (not n.startswith("_") or n in _DUNDERS) and callable(getattr(cls, n))
+    }
+
+
+@pytest.mark.parametrize(("sync", "asyn"), FUNCTIONS, ids=lambda f: f.__name__)
+def test_function_twins_have_the_same_signature(
+    sync: Callable[..., Any], asyn: Callable[..., Any]
+) -> None:
+    assert inspect.iscoroutinefunction(asyn) and not inspect.iscoroutinefunction(sync)
+    _compare(sync.__name__, sync, asyn)
+
+
+@pytest.mark.parametrize(("sync", "asyn"), CLASSES, ids=lambda c: c.__name__)
+def test_class_twins_have_the_same_methods_and_signatures(sync: type, asyn: type) -> None:
+    sync_api, async_api = _api(sync), _api(asyn)
+    assert sync_api.keys() == async_api.keys()
+    for name, method in sync_api.items():
+        twin = async_api[name]
+        _compare(name, method, twin)
+        async_name = next((a for a, s in NAMES.items() if s == name and a in _DUNDERS), name)
+        if async_name in PLAIN or (asyn, name) in PLAIN_IN:
+            assert not inspect.iscoroutinefunction(twin), name
+        else:
+            assert inspect.iscoroutinefunction(twin) or inspect.isasyncgenfunction(twin), name
+            assert not inspect.iscoroutinefunction(method), name
+
+
+def test_every_intended_difference_is_still_used() -> None:
+    names = {f.__name__ for f, _ in FUNCTIONS}
+    assert {name for name, _ in INTENDED} <= names

@@ -1,4 +1,9 @@
-"""I/O-free core of the manifest-injection filter, shared by the sync and async filters."""
+"""The I/O-free core of the manifest-injection filter, shared by both filters.
+
+The options (:class:`FilterPolicy`), what to look up (:func:`plan`), what to
+keep and write back (:func:`decide`), the result (:class:`FilterResult`) and
+the one warning of a fallback or a failed write-back.
+"""
 
 from __future__ import annotations
 
@@ -17,12 +22,14 @@ from ..models import Pattern, QualityScore, StoredQuality, check_unit_interval
 from ..scoring import PatternQualityScorer
 
 __all__ = [
-    "DEFAULT_TIMEOUT",
+    "DEFAULT_FILTER_TIMEOUT",
+    "WRITE_BACK_TIMEOUT",
     "FilterPlan",
     "FilterPolicy",
     "FilterResult",
     "OnInvalid",
     "decide",
+    "log_write_back_failure",
     "plan",
 ]
 
@@ -30,7 +37,9 @@ logger = logging.getLogger("pattern_quality.filtering")
 
 #: Default budget, in seconds, for the store lookup before falling back to
 #: in-process scores. Manifest generation must never wait longer than this.
-DEFAULT_TIMEOUT: Final = 0.25
+DEFAULT_FILTER_TIMEOUT: Final = 0.25
+#: How long a write-back may take in the background before it is abandoned.
+WRITE_BACK_TIMEOUT: Final = 30.0
 
 OnInvalid = Literal["keep", "drop"]
 
@@ -286,3 +295,14 @@ class FilterPolicy:
             write_back=self.write_back,
             reason=reason,
         )
+
+
+def log_write_back_failure(exc: BaseException) -> None:
+    """Log one warning for a write-back that failed (the caller never sees it).
+
+    Args:
+        exc: What the store raised; its message is logged with any password masked.
+    """
+    logger.warning(
+        "quality filter write-back failed: %s: %s", type(exc).__name__, mask_dsn(str(exc))
+    )

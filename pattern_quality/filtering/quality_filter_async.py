@@ -1,0 +1,131 @@
+"""AsyncQualityFilter: the asynchronous twin of :class:`~.quality_filter.QualityFilter`.
+
+Same options, result and fallback, over an
+:class:`~pattern_quality.storage.base.AsyncQualityStore`: the lookup is awaited
+under ``asyncio.wait_for`` and the write-back runs as a task. Hand-written, not
+generated (threads there, tasks here); ``tests/test_twins.py`` checks that the
+signatures match.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from types import TracebackType
+from typing import Any, Self
+
+from ..models import StoredQuality
+from ..scoring import PatternQualityScorer
+from ..storage.base import AsyncQualityStore
+from .policy import (
+    DEFAULT_FILTER_TIMEOUT,
+    WRITE_BACK_TIMEOUT,
+    FilterPolicy,
+    FilterResult,
+    OnInvalid,
+    check_threshold,
+    log_write_back_failure,
+    plan,
+)
+
+__all__ = ["AsyncQualityFilter"]
+
+
+class AsyncQualityFilter:
+    """Filters retrieved patterns by stored quality (asynchronous stores)."""
+
+    def __init__(
+        self,
+        store: AsyncQualityStore,
+        scorer: PatternQualityScorer | None = None,
+        *,
+        timeout: float = DEFAULT_FILTER_TIMEOUT,
+        write_back: bool = True,
+        on_invalid: OnInvalid = "keep",
+    ) -> None:
+        """Create a filter; the arguments are those of :class:`~.quality_filter.QualityFilter`.
+
+        Args:
+            store: Where stored scores are read and new ones written back.
+            scorer: Scores patterns the store does not know.
+            timeout: Seconds the lookup may take before falling back (default 0.25).
+            write_back: Write new scores back in one batch, as a background task.
+            on_invalid: ``"keep"`` or ``"drop"`` patterns that cannot be scored.
+
+        Raises:
+            ValueError: ``timeout`` is not positive or ``on_invalid`` is unknown.
+        """
+        self._store = store
+        self._policy = FilterPolicy.make(scorer, timeout, write_back, on_invalid)
+        self._pending: set[asyncio.Task[int]] = set()
+
+    async def filter(self, patterns: Iterable[Any], min_quality: float = 0.7) -> FilterResult:
+        """Return the patterns whose composite is >= ``min_quality``, in input order.
+
+        Args:
+            patterns: Pattern mappings as retrieved from Qdrant (or ``Pattern`` objects).
+            min_quality: Threshold in [0, 1] (inclusive).
+
+        Returns:
+            The kept patterns and statistics. Never raises for store failures or
+            invalid patterns.
+
+        Raises:
+            PatternValidationError: ``min_quality`` is not a number in [0, 1].
+        """
+        threshold = check_threshold(min_quality)
+        the_plan = plan(patterns)
+        stored: dict[str, StoredQuality] | None = {}
+        error: Exception | None = None
+        ids = the_plan.lookup_ids
+        if ids:
+            try:
+                stored = await asyncio.wait_for(self._store.get_many(ids), self._policy.timeout)
+            except Exception as exc:  # any store failure must not break the caller
+                stored, error = None, exc
+        result, to_write = self._policy.finish(the_plan, stored, threshold, error)
+        if to_write:
+            task = asyncio.create_task(
+                asyncio.wait_for(self._store.upsert(to_write), WRITE_BACK_TIMEOUT)
+            )
+            self._pending.add(task)
+            task.add_done_callback(self._write_done)
+        return result
+
+    def _write_done(self, task: asyncio.Task[int]) -> None:
+        self._pending.discard(task)
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is not None:
+            log_write_back_failure(exc)
+
+    async def flush(self, timeout: float | None = None) -> None:
+        """Wait until queued write-backs have finished (or failed and been logged).
+
+        Args:
+            timeout: Seconds to wait at most (default: until done).
+
+        Raises:
+            TimeoutError: They did not finish in time.
+        """
+        pending = list(self._pending)
+        if pending:
+            _, not_done = await asyncio.wait(pending, timeout=timeout)
+            if not_done:
+                raise TimeoutError("quality filter write-back still running")
+
+    async def close(self) -> None:
+        """Wait for queued write-backs (the store stays open)."""
+        await self.flush(WRITE_BACK_TIMEOUT)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
