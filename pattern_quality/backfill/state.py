@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, NamedTuple
 
+from .._construct import check_unit_interval
 from ..errors import PatternValidationError
 from ..hashing import content_hash
 from ..ids import canonical_pattern_id
@@ -23,7 +24,6 @@ from ..models import (
     Pattern,
     QualityScore,
     StoredQuality,
-    check_unit_interval,
 )
 from ..scoring import PatternQualityScorer
 from ..sources.mapping import PointFailure, failure_reason

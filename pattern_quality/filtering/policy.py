@@ -16,9 +16,10 @@ from typing import Any, Final, Literal
 import attrs
 
 from .._config import mask_dsn
+from .._construct import check_unit_interval
 from ..errors import PatternValidationError
 from ..ids import parse_pattern_id
-from ..models import Pattern, QualityScore, StoredQuality, check_unit_interval
+from ..models import Pattern, QualityScore, StoredQuality
 from ..scoring import PatternQualityScorer
 
 __all__ = [
