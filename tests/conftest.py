@@ -4,6 +4,13 @@ The server is an embedded PostgreSQL started with ``pgserver`` in a temporary
 directory, unless ``PATTERN_QUALITY_TEST_DSN`` names an existing server (the role
 must be allowed to CREATE DATABASE). A database test never skips: if no server
 can be had, it fails and says how to get one.
+
+Every test that uses a server fixture (:data:`SERVER_FIXTURES`, directly or
+through another fixture) is marked ``db`` automatically, so ``pytest -m "not db"``
+runs the pure tests with no server at all. A fixture that asks for a database
+only for some of its parameters (``request.getfixturevalue``) marks those
+parameters itself: ``pytest.param("postgres", marks=pytest.mark.db)``.
+Coroutine tests run on asyncio through anyio's plugin: ``@pytest.mark.anyio``.
 """
 
 from __future__ import annotations
@@ -22,6 +29,8 @@ from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
 TEST_DSN_ENV = "PATTERN_QUALITY_TEST_DSN"
+#: Fixtures that need a PostgreSQL server: a test using any of them is marked ``db``.
+SERVER_FIXTURES = frozenset({"pg_server_dsn", "embedded_server_dir"})
 _HOW_TO = (
     "the tests need PostgreSQL: install the test extra (pip install -e '.[dev]', which "
     "brings pgserver for an embedded server) or set PATTERN_QUALITY_TEST_DSN to a "
@@ -35,6 +44,13 @@ settings.register_profile(
     "pattern_quality", deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile("pattern_quality")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``db`` every test that uses a server fixture (see the module docstring)."""
+    for item in items:
+        if SERVER_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)
 
 
 @pytest.fixture(scope="session")
@@ -111,6 +127,12 @@ def migrated_dsn(pg_server_dsn: str, _migrated_template: str) -> Iterator[str]:
     name = _create_database(pg_server_dsn, "db", template=_migrated_template)
     yield make_conninfo(pg_server_dsn, dbname=name)
     _drop_database(pg_server_dsn, name)
+
+
+@pytest.fixture
+def embedded_server_dir(tmp_path: Path) -> Path:
+    """A data directory in which the test itself starts an embedded PostgreSQL."""
+    return tmp_path
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -41,8 +40,8 @@ from pattern_quality.scoring import DEFAULT_RUBRIC, PatternQualityScorer
 from pattern_quality.storage.memory import AsyncInMemoryQualityStore, InMemoryQualityStore
 from pattern_quality.storage.postgres import PostgresQualityStore
 from pattern_quality.storage.postgres_async import AsyncPostgresQualityStore
+from pattern_quality.testing.strategies import invalid_pattern_mappings, pattern_mappings
 from tests import qdrant_data as data
-from tests.strategies import invalid_pattern_mappings, pattern_mappings
 
 NO_WAIT = RetryPolicy(attempts=3, initial_delay=0.0)
 
@@ -472,23 +471,19 @@ def test_scores_are_the_scorers_scores() -> None:
 # --- the async twin ----------------------------------------------------------------------
 
 
-def test_abackfill_matches_backfill_on_legacy_collections(
+@pytest.mark.anyio
+async def test_abackfill_matches_backfill_on_legacy_collections(
     qdrant: QdrantClient, migrated_dsn: str
 ) -> None:
     sync_report = backfill(QdrantPatternSource(qdrant, collections=data.ALL), None, dry_run=True)
-
-    async def run() -> BackfillReport:
-        aclient = AsyncQdrantClient(":memory:")
-        await data.apopulate(aclient)
-        source = AsyncQdrantPatternSource(aclient, collections=data.ALL, page_size=2)
-        async with AsyncPostgresQualityStore(migrated_dsn) as store:
-            report = await abackfill(source, store, batch_size=3)
-            again = await abackfill(source, store, batch_size=3)
-        assert again.stored == 7
-        await aclient.close()
-        return report
-
-    report = asyncio.run(run())
+    aclient = AsyncQdrantClient(":memory:")
+    await data.apopulate(aclient)
+    source = AsyncQdrantPatternSource(aclient, collections=data.ALL, page_size=2)
+    async with AsyncPostgresQualityStore(migrated_dsn) as store:
+        report = await abackfill(source, store, batch_size=3)
+        again = await abackfill(source, store, batch_size=3)
+    assert again.stored == 7
+    await aclient.close()
     assert set(_rows(migrated_dsn)) == data.good_ids()
     assert _row_count(migrated_dsn) == 7
     ignore = {"elapsed": 0, "throughput": 0, "stored": 0, "batches": 0, "dry_run": False}
@@ -496,7 +491,8 @@ def test_abackfill_matches_backfill_on_legacy_collections(
     assert (report.stored, report.batches) == (7, 3)
 
 
-def test_abackfill_with_plain_and_sync_sources_and_retries(qdrant: QdrantClient) -> None:
+@pytest.mark.anyio
+async def test_abackfill_with_plain_and_sync_sources_and_retries(qdrant: QdrantClient) -> None:
     class AFlaky(AsyncInMemoryQualityStore):
         calls = 0
 
@@ -510,14 +506,11 @@ def test_abackfill_with_plain_and_sync_sources_and_retries(qdrant: QdrantClient)
         for i in range(7):
             yield _mapping(i)
 
-    async def run() -> tuple[BackfillReport, BackfillReport, BackfillReport, int]:
-        store = AFlaky()
-        a = await abackfill(agen(), store, batch_size=3, retry=NO_WAIT, limit=5)
-        b = await abackfill([_mapping(i) for i in range(4)], store, min_confidence=0.9)
-        c = await abackfill(QdrantPatternSource(qdrant), store)
-        return a, b, c, await store.count()
-
-    a, b, c, count = asyncio.run(run())
+    store = AFlaky()
+    a = await abackfill(agen(), store, batch_size=3, retry=NO_WAIT, limit=5)
+    b = await abackfill([_mapping(i) for i in range(4)], store, min_confidence=0.9)
+    c = await abackfill(QdrantPatternSource(qdrant), store)
+    count = await store.count()
     assert (a.seen, a.stored, a.retries, a.batches) == (5, 5, 1, 2)
     assert (b.seen, b.skipped, b.stored) == (4, 4, 0)
     assert (c.seen, c.stored, c.failed) == (5, 4, 1)
@@ -525,7 +518,8 @@ def test_abackfill_with_plain_and_sync_sources_and_retries(qdrant: QdrantClient)
     assert count == 9
 
 
-def test_abackfill_stops_with_the_partial_report() -> None:
+@pytest.mark.anyio
+async def test_abackfill_stops_with_the_partial_report() -> None:
     class Dies(AsyncInMemoryQualityStore):
         calls = 0
 
@@ -535,14 +529,31 @@ def test_abackfill_stops_with_the_partial_report() -> None:
                 raise DatabaseUnavailableError("gone")
             return await super().upsert(scores)
 
-    async def run() -> BackfillError:
-        with pytest.raises(BackfillError) as info:
-            await abackfill([_mapping(i) for i in range(9)], Dies(), batch_size=4, retry=NO_WAIT)
-        return info.value
-
-    err = asyncio.run(run())
+    with pytest.raises(BackfillError) as info:
+        await abackfill([_mapping(i) for i in range(9)], Dies(), batch_size=4, retry=NO_WAIT)
+    err = info.value
     assert (err.report.stored, err.report.batches, err.report.completed) == (4, 1, False)
     assert str(err).startswith("backfill stopped while writing batch 2 (4 scores): gone.")
+
+
+@pytest.mark.anyio
+async def test_abackfill_reads_a_source_whose_scan_is_not_awaited() -> None:
+    """A source written against the older protocol: ``scan`` returns its iterator."""
+
+    class OldSource:
+        async def check(self, collections: Any = None) -> tuple[str, ...]:
+            return ("old",)
+
+        def scan(self, collections: Any = None) -> Any:
+            async def items() -> Any:
+                for i in range(3):
+                    yield _mapping(i)
+
+            return items()
+
+    store = AsyncInMemoryQualityStore()
+    report = await abackfill(OldSource(), store)
+    assert (report.collections, report.stored, await store.count()) == (("old",), 3, 3)
 
 
 def test_report_tiers_and_averages_agree_with_report_summarize() -> None:

@@ -5,7 +5,6 @@ Real PostgreSQL, local-mode Qdrant and the in-memory fakes; no mocks.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
 import uuid
@@ -187,7 +186,8 @@ def test_a_failing_lookup_stops_the_run_with_the_partial_report(migrated_dsn: st
     assert store.count() == 6
 
 
-def test_a_failing_lookup_stops_the_async_run_too() -> None:
+@pytest.mark.anyio
+async def test_a_failing_lookup_stops_the_async_run_too() -> None:
     class Failing(AsyncInMemoryQualityStore):
         async def get_many(self, pattern_ids: Iterable[str]) -> dict[str, StoredQuality]:
             if _uid(6) in list(pattern_ids):
@@ -196,19 +196,16 @@ def test_a_failing_lookup_stops_the_async_run_too() -> None:
 
     store = Failing()
     with pytest.raises(BackfillError, match=r"reading the stored rows of batch 2") as exc:
-        asyncio.run(abackfill(ITEMS, store, batch_size=6, changed_only=True))
+        await abackfill(ITEMS, store, batch_size=6, changed_only=True)
     assert (exc.value.report.stored, exc.value.report.completed) == (6, False)
 
 
-def test_async_twin(migrated_dsn: str) -> None:
-    async def run() -> tuple[Any, Any]:
-        async with AsyncPostgresQualityStore(migrated_dsn) as store:
-            first = await abackfill(ITEMS, store, batch_size=5)
-            again = await abackfill(ITEMS, store, batch_size=5, changed_only=True)
-        return first, again
-
+@pytest.mark.anyio
+async def test_async_twin(migrated_dsn: str) -> None:
     before_run = _db_rows(migrated_dsn)
-    first, again = asyncio.run(run())
+    async with AsyncPostgresQualityStore(migrated_dsn) as store:
+        first = await abackfill(ITEMS, store, batch_size=5)
+        again = await abackfill(ITEMS, store, batch_size=5, changed_only=True)
     assert before_run == {}
     assert (first.stored, again.unchanged, again.stored, again.scored) == (N, N, 0, 0)
 
@@ -242,16 +239,12 @@ def test_worker_processes_give_the_same_scores_and_report() -> None:
     assert row.findings == PatternQualityScorer().score_pattern(ITEMS[0]).findings[:20]
 
 
-def test_workers_with_changed_only_and_the_async_twin(migrated_dsn: str) -> None:
+@pytest.mark.anyio
+async def test_workers_with_changed_only_and_the_async_twin(migrated_dsn: str) -> None:
     changed = [*ITEMS[:-1], _item(N - 1, text="edited")]
-
-    async def run() -> tuple[Any, Any]:
-        async with AsyncPostgresQualityStore(migrated_dsn) as store:
-            first = await abackfill(ITEMS, store, batch_size=4, workers=2)
-            again = await abackfill(changed, store, batch_size=4, workers=2, changed_only=True)
-        return first, again
-
-    first, again = asyncio.run(run())
+    async with AsyncPostgresQualityStore(migrated_dsn) as store:
+        first = await abackfill(ITEMS, store, batch_size=4, workers=2)
+        again = await abackfill(changed, store, batch_size=4, workers=2, changed_only=True)
     assert (first.stored, first.workers) == (N, 2)
     assert (again.unchanged, again.scored, again.stored) == (N - 1, 1, 1)
     rows = _db_rows(migrated_dsn)

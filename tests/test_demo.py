@@ -55,7 +55,8 @@ def _run_demo(cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.slow
-def test_demo_twice_on_the_embedded_default(tmp_path: Path) -> None:
+def test_demo_twice_on_the_embedded_default(embedded_server_dir: Path) -> None:
+    tmp_path = embedded_server_dir
     first = _run_demo(tmp_path)
     assert first.returncode == 0, first.stderr
     assert "using the embedded PostgreSQL" in first.stderr

@@ -25,6 +25,7 @@ from pattern_quality import (
     QualityScore,
 )
 from pattern_quality.filtering import FilterResult
+from tests.params import store_kinds
 
 SCORER = PatternQualityScorer()
 
@@ -98,7 +99,9 @@ class Harness:
             self.store.close()
 
 
-@pytest.fixture(params=["memory-sync", "memory-async", "postgres-sync", "postgres-async"])
+@pytest.fixture(
+    params=store_kinds("memory-sync", "memory-async", "postgres-sync", "postgres-async")
+)
 def harness(request: pytest.FixtureRequest) -> Iterator[Harness]:
     kind, mode = request.param.split("-")
     is_async = mode == "async"
@@ -225,22 +228,19 @@ def test_slow_store_times_out_and_falls_back(migrated_dsn: str) -> None:
             locker.close()
 
 
-def test_async_slow_store_times_out_and_falls_back(migrated_dsn: str) -> None:
+@pytest.mark.anyio
+async def test_async_slow_store_times_out_and_falls_back(migrated_dsn: str) -> None:
     patterns = _patterns(2)
-
-    async def go() -> FilterResult:
-        async with AsyncPostgresQualityStore(migrated_dsn) as store:
-            await store.upsert([_score(p["pattern_id"], 0.1) for p in patterns])
-            locker = await psycopg.AsyncConnection.connect(migrated_dsn)
-            await locker.execute("LOCK TABLE pattern_quality_metrics IN ACCESS EXCLUSIVE MODE")
-            try:
-                async with AsyncQualityFilter(store, SCORER, timeout=0.2) as quality:
-                    return await quality.filter(patterns, min_quality=0.5)
-            finally:
-                await locker.rollback()
-                await locker.close()
-
-    result = asyncio.run(go())
+    async with AsyncPostgresQualityStore(migrated_dsn) as store:
+        await store.upsert([_score(p["pattern_id"], 0.1) for p in patterns])
+        locker = await psycopg.AsyncConnection.connect(migrated_dsn)
+        await locker.execute("LOCK TABLE pattern_quality_metrics IN ACCESS EXCLUSIVE MODE")
+        try:
+            async with AsyncQualityFilter(store, SCORER, timeout=0.2) as quality:
+                result = await quality.filter(patterns, min_quality=0.5)
+        finally:
+            await locker.rollback()
+            await locker.close()
     assert result.fallback is True and result.reason == "store lookup timed out"
     assert result.written_back == 0
 

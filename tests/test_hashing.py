@@ -27,7 +27,7 @@ from pattern_quality.storage.rows import (
     metadata_json,
     stored_from_row,
 )
-from tests.strategies import pattern_mappings
+from pattern_quality.testing.strategies import pattern_mappings
 
 ID = "7f1c9b3e-2b1a-4c1e-9a51-1d2f3e4a5b6c"
 BASE: dict[str, Any] = {

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import shutil
 import threading
@@ -469,22 +468,19 @@ def test_an_invalid_dsn_is_a_configuration_error() -> None:
 # --- async twins -----------------------------------------------------------------
 
 
-def test_async_twins_behave_like_the_sync_functions(empty_dsn: str) -> None:
-    async def scenario() -> tuple[object, ...]:
-        dry = await amigrate(empty_dsn, dry_run=True)
-        up = await amigrate(empty_dsn)
-        again = await amigrate(empty_dsn)
-        status = await amigration_status(empty_dsn)
-        down = await arollback(empty_dsn, 13)
-        return dry, up, again, status, down
-
-    dry, up, again, status, down = asyncio.run(scenario())
-    assert [s.version for s in dry.steps] == VERSIONS and dry.dry_run  # type: ignore[attr-defined]
-    assert [s.version for s in up.steps] == VERSIONS  # type: ignore[attr-defined]
-    assert up.steps[2].notices == ("pattern_quality 014: collapsed 0 duplicate row(s)",)  # type: ignore[attr-defined]
-    assert again.steps == ()  # type: ignore[attr-defined]
-    assert status.pending == () and status.current_version == LATEST  # type: ignore[attr-defined]
-    assert down.version_after == 13  # type: ignore[attr-defined]
+@pytest.mark.anyio
+async def test_async_twins_behave_like_the_sync_functions(empty_dsn: str) -> None:
+    dry = await amigrate(empty_dsn, dry_run=True)
+    up = await amigrate(empty_dsn)
+    again = await amigrate(empty_dsn)
+    status = await amigration_status(empty_dsn)
+    down = await arollback(empty_dsn, 13)
+    assert [s.version for s in dry.steps] == VERSIONS and dry.dry_run
+    assert [s.version for s in up.steps] == VERSIONS
+    assert up.steps[2].notices == ("pattern_quality 014: collapsed 0 duplicate row(s)",)
+    assert again.steps == ()
+    assert status.pending == () and status.current_version == LATEST
+    assert down.version_after == 13
 
 
 @pytest.mark.parametrize(

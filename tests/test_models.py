@@ -12,7 +12,7 @@ from hypothesis import given
 
 from pattern_quality import Pattern, PatternValidationError, QualityScore, StoredQuality, Tier
 from pattern_quality.storage.rows import build_stored
-from tests.strategies import pattern_mappings
+from pattern_quality.testing.strategies import pattern_mappings
 
 _FIELDS = {f.name for f in attrs.fields(Pattern)} - {"extra"}
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import socket
 import uuid
@@ -353,33 +352,30 @@ def test_local_refuses_a_path_that_does_not_exist(tmp_path: Path) -> None:
 # --- the async twin -------------------------------------------------------------------
 
 
-def test_async_source_yields_the_same_items_as_the_sync_one(client: Any) -> None:
-    async def scan() -> tuple[list[Any], int]:
-        aclient = AsyncQdrantClient(":memory:")
-        await data.apopulate(aclient)
-        async with AsyncQdrantPatternSource(aclient, collections=data.ALL, page_size=2) as source:
-            items = [i async for i in await source.scan()]
-            total = await source.count()
-        await aclient.close()
-        return items, total
-
-    items, total = asyncio.run(scan())
+@pytest.mark.anyio
+async def test_async_source_yields_the_same_items_as_the_sync_one(client: Any) -> None:
+    aclient = AsyncQdrantClient(":memory:")
+    await data.apopulate(aclient)
+    async with AsyncQdrantPatternSource(aclient, collections=data.ALL, page_size=2) as source:
+        items = [i async for i in await source.scan()]
+        total = await source.count()
+    await aclient.close()
     assert total == 11
     assert items == list(QdrantPatternSource(client, collections=data.ALL).scan())
 
 
-def test_async_missing_collection_and_shard(client: Any) -> None:
-    async def run() -> tuple[str, list[Any]]:
-        aclient = AsyncQdrantClient(":memory:")
-        await data.apopulate(aclient, ("archon_vectors",))
-        source = AsyncQdrantPatternSource(aclient, collections=["archon_vectors"], shard="1/2")
-        with pytest.raises(CollectionNotFoundError) as info:
-            await source.check(["nope"])
-        items = [i async for i in source]
-        await aclient.close()
-        return str(info.value), items
-
-    message, items = asyncio.run(run())
+@pytest.mark.anyio
+async def test_async_missing_collection_and_shard(client: Any) -> None:
+    aclient = AsyncQdrantClient(":memory:")
+    await data.apopulate(aclient, ("archon_vectors",))
+    source = AsyncQdrantPatternSource(aclient, collections=["archon_vectors"], shard="1/2")
+    with pytest.raises(CollectionNotFoundError) as info:
+        await source.check(["nope"])
+    with pytest.raises(CollectionNotFoundError):  # scan() checks when it is awaited
+        await source.scan(["archon_vectors", "nope"])
+    items = [i async for i in source]
+    await aclient.close()
+    message = str(info.value)
     assert message == (
         "Qdrant collection 'nope' not found in local memory (available: archon_vectors)"
     )

@@ -17,8 +17,8 @@ from pattern_quality import Pattern
 from pattern_quality.models import Finding
 from pattern_quality.scoring.base import DimensionScores
 from pattern_quality.scoring.rubric_1_0_0 import RUBRIC, VERSION, has_type_hint
+from pattern_quality.testing.strategies import pattern_mappings
 from tests import legacy_rubric
-from tests.strategies import pattern_mappings
 
 LEGACY_TYPE_HINT = re.compile(r":\s*\w+|\s*->\s*\w+")
 

@@ -26,8 +26,8 @@ from pattern_quality import (
 )
 from pattern_quality.sample import load_sample_patterns
 from pattern_quality.scoring import DEFAULT_RUBRIC, rubric_2_0_0
+from pattern_quality.testing.strategies import invalid_pattern_mappings, pattern_mappings
 from tests import legacy_rubric
-from tests.strategies import invalid_pattern_mappings, pattern_mappings
 
 # The tests below pin rubric 1.0.0's legacy floats; the default (2.0.0) is
 # checked in test_default_rubric_is_2_0_0 and tests/test_rubric_2_0_0*.py.

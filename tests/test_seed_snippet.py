@@ -82,7 +82,7 @@ def test_seed_snippet_verbatim(url: str, migrated_dsn: str) -> None:
         score = scorer.score_pattern(pattern_data)
         await scorer.store_quality_metrics(score, url)
 
-    asyncio.run(main())
+    asyncio.run(main())  # as the seed's script runs it: its own event loop
     expected = PatternQualityScorer().score_pattern(pattern_data)
     [(pid, quality, confidence, version, meta)] = _rows(migrated_dsn)
     assert (pid, quality, confidence, version) == (

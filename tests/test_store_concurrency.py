@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import psycopg
+import pytest
 
 from pattern_quality import (
     AsyncPostgresQualityStore,
@@ -131,18 +132,17 @@ def test_processes(migrated_dsn: str) -> None:
     check_postgres(migrated_dsn)
 
 
-def test_async_tasks_sharing_one_pool(migrated_dsn: str) -> None:
+@pytest.mark.anyio
+async def test_async_tasks_sharing_one_pool(migrated_dsn: str) -> None:
     async def writer(store: AsyncPostgresQualityStore, seed: int) -> int:
         total = 0
         for batch in plan(seed):
             total += await store.upsert([make_score(p, t) for p, t in batch])
         return total
 
-    async def main() -> list[int]:
-        async with AsyncPostgresQualityStore(migrated_dsn, max_size=WRITERS) as store:
-            return list(await asyncio.gather(*(writer(store, s) for s in range(WRITERS))))
-
-    assert all(n > 0 for n in asyncio.run(main()))
+    async with AsyncPostgresQualityStore(migrated_dsn, max_size=WRITERS) as store:
+        written = await asyncio.gather(*(writer(store, s) for s in range(WRITERS)))
+    assert all(n > 0 for n in written)
     check_postgres(migrated_dsn)
 
 

@@ -29,6 +29,7 @@ from pattern_quality.storage import statements
 from pattern_quality.storage.base import QualityStore
 from pattern_quality.storage.rows import MAX_STORED_FINDINGS
 from pattern_quality.testing import BlockingStore
+from tests.params import store_kinds
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 ID1 = "6f1c2f3e-0a6b-4f43-9a36-0d7f6c1b2a01"
@@ -74,14 +75,14 @@ def open_store(kind: str, request: pytest.FixtureRequest) -> QualityStore:
     return BlockingStore(lambda: AsyncPostgresQualityStore(dsn, max_size=2))
 
 
-@pytest.fixture(params=KINDS)
+@pytest.fixture(params=store_kinds(*KINDS))
 def store(request: pytest.FixtureRequest) -> Iterator[QualityStore]:
     s = open_store(request.param, request)
     yield s
     s.close()
 
 
-@pytest.fixture(params=("postgres", "postgres-async"))
+@pytest.fixture(params=store_kinds("postgres", "postgres-async"))
 def pg_store(request: pytest.FixtureRequest) -> Iterator[QualityStore]:
     s = open_store(request.param, request)
     yield s
@@ -431,8 +432,10 @@ def _raw(dsn: str, table: str = "pattern_quality_metrics") -> list[tuple[object,
 
 
 @pytest.mark.parametrize("kind", ["postgres", "postgres-async"])
-def test_stored_row_layout_follows_spec(kind: str, request: pytest.FixtureRequest) -> None:
-    dsn = request.getfixturevalue("migrated_dsn")
+def test_stored_row_layout_follows_spec(
+    kind: str, migrated_dsn: str, request: pytest.FixtureRequest
+) -> None:
+    dsn = migrated_dsn
     with open_store(kind, request) as s:
         s.upsert(score(ID1, composite=0.55, findings=(Finding("complexity", "level", 0.6),)))
     [(pid, quality, confidence, version, meta)] = _raw(dsn)
@@ -542,17 +545,14 @@ def test_from_pool_with_autocommit_and_dict_rows(migrated_dsn: str) -> None:
             assert row == {"n": 100}
 
 
-def test_async_from_pool(migrated_dsn: str) -> None:
-    import asyncio
-
+@pytest.mark.anyio
+async def test_async_from_pool(migrated_dsn: str) -> None:
     from psycopg_pool import AsyncConnectionPool
 
-    async def main() -> tuple[int, int, bool]:
-        async with AsyncConnectionPool(migrated_dsn, min_size=1, max_size=2, open=False) as pool:
-            store = AsyncPostgresQualityStore.from_pool(pool)
-            written = await store.upsert([score(ID1), score(ID2)])
-            count = await store.count()
-            await store.close()
-            return written, count, pool.closed
-
-    assert asyncio.run(main()) == (2, 2, False)
+    async with AsyncConnectionPool(migrated_dsn, min_size=1, max_size=2, open=False) as pool:
+        store = AsyncPostgresQualityStore.from_pool(pool)
+        written = await store.upsert([score(ID1), score(ID2)])
+        count = await store.count()
+        await store.close()
+        closed = pool.closed
+    assert (written, count, closed) == (2, 2, False)

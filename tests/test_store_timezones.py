@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 
 import pytest
@@ -45,14 +44,11 @@ def test_sync_reads_are_utc(migrated_dsn: str, zone: str) -> None:
         assert abs((got.created_at - datetime.now(UTC)).total_seconds()) < 600
 
 
-def test_async_reads_are_utc(migrated_dsn: str) -> None:
+@pytest.mark.anyio
+async def test_async_reads_are_utc(migrated_dsn: str) -> None:
     dsn = make_conninfo(migrated_dsn, options="-c TimeZone=Pacific/Chatham")
-
-    async def go() -> QualityScore | None:
-        async with AsyncPostgresQualityStore(dsn) as store:
-            await store.upsert(_score())
-            return await store.get(PID)
-
-    row = asyncio.run(go())
+    async with AsyncPostgresQualityStore(dsn) as store:
+        await store.upsert(_score())
+        row = await store.get(PID)
     assert row is not None
     assert row.measurement_timestamp == MEASURED and row.measurement_timestamp.tzinfo is UTC

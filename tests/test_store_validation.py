@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import socket
 import uuid
@@ -37,6 +36,7 @@ from pattern_quality.storage.rows import (
     prepare_upsert,
 )
 from pattern_quality.testing import BlockingStore, uuids
+from tests.params import store_kinds
 
 T0 = datetime(2024, 5, 1, tzinfo=UTC)
 ID1 = "0b6c3f0e-7d1a-4c55-8f0e-2a9d3c4b5e61"
@@ -61,7 +61,7 @@ def build(pid: str = ID1, **overrides: object) -> QualityScore:
     return QualityScore(**fields)  # type: ignore[arg-type]
 
 
-@pytest.fixture(params=("memory", "postgres", "postgres-async"))
+@pytest.fixture(params=store_kinds("memory", "postgres", "postgres-async"))
 def store(request: pytest.FixtureRequest) -> Iterator[QualityStore]:
     if request.param == "memory":
         s: QualityStore = InMemoryQualityStore()
@@ -247,11 +247,12 @@ def test_table_missing_a_column_is_not_ready(empty_dsn: str) -> None:
         PostgresQualityStore(empty_dsn).open()
 
 
-def test_seed_call_without_schema_says_run_migrate(empty_dsn: str) -> None:
+@pytest.mark.anyio
+async def test_seed_call_without_schema_says_run_migrate(empty_dsn: str) -> None:
     scorer = PatternQualityScorer()
     score = build()
     with pytest.raises(SchemaNotReadyError, match="pattern-quality migrate"):
-        asyncio.run(scorer.store_quality_metrics(score, empty_dsn))
+        await scorer.store_quality_metrics(score, empty_dsn)
 
 
 # Unreachable or unconfigured database -------------------------------------------------------
@@ -280,27 +281,27 @@ def test_unreachable_database_sync(dead_dsn: str) -> None:
     store.close()
 
 
-def test_unreachable_database_async(dead_dsn: str) -> None:
-    async def main() -> None:
+@pytest.mark.anyio
+async def test_unreachable_database_async(dead_dsn: str) -> None:
+    with pytest.raises(DatabaseUnavailableError) as info:
         async with AsyncPostgresQualityStore(dead_dsn) as store:
             await store.count()
-
-    with pytest.raises(DatabaseUnavailableError) as info:
-        asyncio.run(main())
     _assert_masked(info.value)
 
 
-def test_unreachable_database_seed_call(dead_dsn: str) -> None:
+@pytest.mark.anyio
+async def test_unreachable_database_seed_call(dead_dsn: str) -> None:
     scorer = PatternQualityScorer()
     with pytest.raises(DatabaseUnavailableError) as info:
-        asyncio.run(scorer.store_quality_metrics(build(), dead_dsn))
+        await scorer.store_quality_metrics(build(), dead_dsn)
     _assert_masked(info.value)
 
 
-def test_no_database_configured(no_database_env: None) -> None:
+@pytest.mark.anyio
+async def test_no_database_configured(no_database_env: None) -> None:
     scorer = PatternQualityScorer()
     with pytest.raises(ConfigurationError, match="PATTERN_QUALITY_DATABASE_URL or DATABASE_URL"):
-        asyncio.run(scorer.store_quality_metrics(build()))
+        await scorer.store_quality_metrics(build())
     with pytest.raises(ConfigurationError):
         scorer.store_quality_metrics_sync(build())
     with pytest.raises(ConfigurationError):
@@ -309,13 +310,14 @@ def test_no_database_configured(no_database_env: None) -> None:
         AsyncPostgresQualityStore()
 
 
-def test_database_url_from_environment(
+@pytest.mark.anyio
+async def test_database_url_from_environment(
     migrated_dsn: str, monkeypatch: pytest.MonkeyPatch, no_database_env: None
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", migrated_dsn)
     scorer = PatternQualityScorer()
     assert scorer.store_quality_metrics_sync([build(ID1), build(ID2)]) == 2
-    assert asyncio.run(scorer.store_quality_metrics(build(ID1, composite_score=0.7))) == 1
+    assert await scorer.store_quality_metrics(build(ID1, composite_score=0.7)) == 1
     with PostgresQualityStore() as s:
         got = s.get(ID1)
     assert got is not None and got.composite_score == 0.7

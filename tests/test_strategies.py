@@ -10,7 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pattern_quality import Pattern, QualityScore
-from tests.strategies import aware_datetimes, pattern_mappings, patterns, quality_scores, uuids
+from pattern_quality.testing.strategies import (
+    aware_datetimes,
+    pattern_mappings,
+    patterns,
+    quality_scores,
+    uuids,
+)
 
 POOL = ["00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"]
 STAMP = datetime(2030, 5, 6, 7, 8, 9, 123456, tzinfo=UTC)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
 
@@ -103,10 +102,11 @@ def test_out_of_range_scores_are_counted_per_column(migrated_dsn: str) -> None:
     assert report.rows == 8
 
 
-def test_async_verify_matches_sync(empty_dsn: str) -> None:
+@pytest.mark.anyio
+async def test_async_verify_matches_sync(empty_dsn: str) -> None:
     apply_legacy(empty_dsn, upto=12)
     insert_rows(empty_dsn, duplicate_rows())
-    assert asyncio.run(averify(empty_dsn)) == verify(empty_dsn)
+    assert await averify(empty_dsn) == verify(empty_dsn)
 
 
 # --- the command --------------------------------------------------------------
