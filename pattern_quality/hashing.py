@@ -1,7 +1,7 @@
 """The content hash of a pattern: what incremental re-scoring compares.
 
-:func:`content_hash` digests the pattern fields that a score depends on (SPEC
-§2: ``pattern_name``, ``code``, ``text``, ``metadata``, ``node_type``,
+:func:`content_hash` digests the pattern fields that a score depends on
+(docs/legacy.md#pattern-input: ``pattern_name``, ``code``, ``text``, ``metadata``, ``node_type``,
 ``use_cases``, ``examples``, ``confidence``; not ``pattern_id``, which is the
 row's key, nor unknown extra keys). Stored rows keep it in their ``metadata``
 JSON under ``content_hash``; ``backfill(..., changed_only=True)`` skips a

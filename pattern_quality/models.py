@@ -55,13 +55,14 @@ __all__ = [
     "Tier",
 ]
 
-#: Lower bounds of the tiers (SPEC §3): excellent >= 0.9, good >= 0.7, fair >= 0.5.
+#: Lower bounds of the tiers (docs/legacy.md#rubric-100): excellent >= 0.9, good >= 0.7,
+#: fair >= 0.5.
 EXCELLENT_THRESHOLD: Final = 0.9
 GOOD_THRESHOLD: Final = 0.7
 FAIR_THRESHOLD: Final = 0.5
 
-#: The five dimensions as they are keyed in the stored ``metadata`` JSON (SPEC §4),
-#: in composite order.
+#: The five dimensions as they are keyed in the stored ``metadata`` JSON, in composite
+#: order (docs/legacy.md#the-legacy-table).
 DIMENSION_KEYS: Final = (
     "completeness_score",
     "documentation_score",
@@ -131,7 +132,7 @@ class Finding:
 
 @attrs.frozen(slots=True)
 class Pattern:
-    """One code pattern, the scorer's input (SPEC §2).
+    """One code pattern, the scorer's input (docs/legacy.md#pattern-input).
 
     Build it from a retrieved mapping with :meth:`from_mapping`. Missing keys and
     ``None`` values take the defaults below; unknown keys are kept in :attr:`extra`.
@@ -162,7 +163,7 @@ class Pattern:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any]) -> Pattern:
-        """Build a pattern from a retrieved mapping (SPEC §2).
+        """Build a pattern from a retrieved mapping (docs/legacy.md#pattern-input).
 
         Args:
             data: Any mapping; missing keys and ``None`` values mean "missing".
@@ -178,7 +179,7 @@ class Pattern:
         return pattern_from_mapping(cls, data)
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the pattern as a plain mapping (SPEC §2 keys, then the extra keys).
+        """Return the pattern as a plain mapping: the legacy keys, then the extra ones.
 
         Returns:
             A new ``dict``; lists are returned as lists.
@@ -209,7 +210,7 @@ class QualityScore:
     Attributes:
         pattern_id: The pattern's id as given (validated as a UUID by the stores).
         pattern_name: The pattern's name.
-        composite_score: Weighted sum of the dimensions (SPEC §3 order).
+        composite_score: Weighted sum of the dimensions (docs/legacy.md#rubric-100 order).
         completeness_score: Completeness dimension.
         documentation_score: Documentation dimension.
         onex_compliance_score: ONEX compliance dimension.
@@ -266,7 +267,7 @@ class QualityScore:
 
     @property
     def dimension_scores(self) -> dict[str, float]:
-        """The five dimension scores keyed as in the stored ``metadata`` (SPEC §4)."""
+        """The five dimension scores keyed as in the stored ``metadata`` (see docs/legacy.md)."""
         return {
             "completeness_score": self.completeness_score,
             "documentation_score": self.documentation_score,

@@ -7,7 +7,7 @@ reducer and orchestrator nodes with ``async def execute_*`` methods, docstrings 
 type hints in varying amounts, stubs, undocumented snippets, truncated previews as
 mapped from the legacy integer-id collections, varying metadata, use cases,
 examples and confidence, and a few messy records with ``None`` fields. Every
-record is a valid pattern mapping (SPEC §2 keys) with a canonical UUID
+record is a valid pattern mapping (docs/legacy.md#pattern-input keys) with a canonical UUID
 ``pattern_id``.
 
 The file is generated, deterministically, by ``tests/data/generate_sample_corpus.py``
@@ -51,7 +51,7 @@ def load_sample_patterns(collection: str | None = None) -> list[dict[str, Any]]:
             collection; ``None`` (the default) for both, in that order.
 
     Returns:
-        Pattern mappings with the SPEC §2 keys, ready for
+        Pattern mappings with the docs/legacy.md#pattern-input keys, ready for
         :meth:`PatternQualityScorer.score_pattern`.
 
     Raises:
@@ -83,7 +83,8 @@ def seed_qdrant(client: QdrantClient, collections: tuple[str, ...] = SAMPLE_COLL
 
     Missing collections are created (cosine, :data:`SEED_VECTOR_SIZE` dimensions).
     Each pattern becomes a point whose id is its ``pattern_id`` and whose payload
-    is the rest of the mapping, so the SPEC §5 mapping turns it back into the
+    is the rest of the mapping, so the legacy mapping
+    (docs/legacy.md#qdrant-points-to-patterns) turns it back into the
     same pattern. Seeding again overwrites the same points.
 
     Args:

@@ -1,4 +1,4 @@
-"""A naive, literal transcription of rubric 1.0.0 (SPEC §3).
+"""A naive, literal transcription of rubric 1.0.0 (docs/legacy.md#rubric-100).
 
 Used twice: as the test oracle for ``pattern_quality.scoring.rubric_1_0_0`` (the
 library must give the same floats) and as the baseline of
@@ -9,7 +9,7 @@ only adds the ``None`` guards the legacy scorer lacked and treats a declared
 complexity that is not a string as undeclared, as issue 2 requires.
 
 Do not "optimise" this module: its value is that anyone can check it against
-the SPEC line by line. Never feed it long whitespace runs (the regex backtracks).
+docs/legacy.md#rubric-100 line by line. Never feed it long whitespace runs (the regex backtracks).
 """
 
 from __future__ import annotations

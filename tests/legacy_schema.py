@@ -1,4 +1,4 @@
-"""Legacy database states (SPEC §4) built by hand, as deployments did with psql.
+"""Legacy database states (docs/legacy.md#the-legacy-table), built by hand as deployments did.
 
 The legacy files used their own index names, so these differ on purpose from the
 names migration 012 uses: the runner must recognise equivalent indexes.

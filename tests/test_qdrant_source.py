@@ -30,7 +30,7 @@ from pattern_quality.qdrant import (
 )
 from tests import qdrant_data as data
 
-# --- the pure mapping (SPEC §5) ----------------------------------------------------
+# --- the pure mapping (docs/legacy.md#qdrant-points-to-patterns) ---------------------------
 
 
 def test_integer_point_id_7_maps_to_the_legacy_uuid5() -> None:

@@ -1,4 +1,4 @@
-"""Rubric 1.0.0: one worked example per SPEC §3 rule, exact floats, and parity properties.
+"""Rubric 1.0.0: a worked example per rule of docs/legacy.md#rubric-100, exact floats, parity.
 
 Expected values are the floats the legacy arithmetic gives, written out by hand
 (for instance 1.0 - 0.2 - 0.2 + 0.01 is 0.6100000000000001 in binary floating point).

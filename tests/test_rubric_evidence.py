@@ -34,7 +34,7 @@ RUBRICS: dict[str, Score] = {"1.0.0": rubric_1_0_0.RUBRIC.score, "2.0.0": rubric
 
 
 def composite(d: DimensionScores) -> float:
-    """The scorer's composite (SPEC §3 weights, summed in that order)."""
+    """The scorer's composite (docs/legacy.md#rubric-100 weights, summed in that order)."""
     return (
         d.completeness * 0.30
         + d.documentation * 0.25

@@ -8,7 +8,7 @@ write runs in one background thread, or task for :func:`abackfill`). With
 one; with ``changed_only``, each batch's stored rows are read first (one
 ``get_many``) and patterns whose row has the same content hash and rubric
 version are not scored again. At most about three batches and one source page
-are in memory, whatever the size of the source (see :mod:`._backfill_steps`).
+are in memory, whatever the size of the source (see :mod:`.steps`).
 
 Example:
     >>> from pattern_quality.storage.memory import InMemoryQualityStore

@@ -23,7 +23,7 @@ __all__ = [
 
 @attrs.frozen
 class VerifyCheck:
-    """One check of :func:`~pattern_quality.migrate.verify`.
+    """One check of :func:`~pattern_quality.schema.verify`.
 
     Attributes:
         name: Short name: ``table``, ``unique constraint``, ``foreign key``,
@@ -43,7 +43,7 @@ class VerifyCheck:
 
 @attrs.frozen
 class VerifyReport:
-    """The result of :func:`~pattern_quality.migrate.verify`.
+    """The result of :func:`~pattern_quality.schema.verify`.
 
     Attributes:
         database: The database, password masked.

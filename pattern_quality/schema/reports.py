@@ -43,7 +43,7 @@ class StepResult:
 
 @attrs.frozen
 class MigrationReport:
-    """What :func:`~pattern_quality.migrate.migrate` or ``rollback`` did.
+    """What :func:`~pattern_quality.schema.migrate` or ``rollback`` did.
 
     Attributes:
         database: The database, password masked.

@@ -1,4 +1,4 @@
-"""Rubric 1.0.0: the legacy rubric, reproduced float for float (SPEC §3).
+"""Rubric 1.0.0: the legacy rubric, reproduced float for float (docs/legacy.md#rubric-100).
 
 Every dimension gives the *same float* the legacy formula gives. The legacy
 arithmetic (repeated ``-= 0.2``, ``+= 0.1`` then ``+= 0.05``, ``len / 3 * 0.4`` ...)

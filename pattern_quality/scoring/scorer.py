@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DEFAULT_RUBRIC", "WEIGHTS", "PatternQualityScorer", "available_rubrics"]
 
-#: Composite weights, in the order the composite sums them (SPEC §3).
+#: Composite weights, in the order the composite sums them (docs/legacy.md#rubric-100).
 WEIGHTS: Final[Mapping[str, float]] = MappingProxyType(
     {
         "completeness": 0.30,
@@ -121,7 +121,8 @@ class PatternQualityScorer:
         """Score one pattern.
 
         Args:
-            pattern: A :class:`Pattern` or a mapping with the SPEC §2 keys (any key
+            pattern: A :class:`Pattern` or a mapping with the keys of
+                docs/legacy.md#pattern-input (any key
                 may be missing or ``None``).
 
         Returns:

@@ -29,11 +29,12 @@ __all__ = [
     "point_to_pattern",
 ]
 
-#: Namespace of the uuid5 ids given to points whose id is not a UUID (SPEC §5).
+#: Namespace of the uuid5 ids given to points whose id is not a UUID
+#: (docs/legacy.md#qdrant-points-to-patterns).
 POINT_ID_NAMESPACE: Final = uuid.UUID("6ba7b810-9dad-11d1-80b4-00c04fd430c8")
 _POINT_ID_PREFIX: Final = "qdrant-pattern-"
 
-#: The legacy collections (SPEC §5).
+#: The legacy collections (docs/legacy.md#qdrant-points-to-patterns).
 KNOWN_COLLECTIONS: Final = (
     "code_patterns",
     "execution_patterns",
@@ -95,7 +96,7 @@ def failure_reason(message: str) -> str:
 
 
 def pattern_id_for_point(point_id: object) -> str:
-    """Return the pattern id of a Qdrant point id (SPEC §5).
+    """Return the pattern id of a Qdrant point id (docs/legacy.md#qdrant-points-to-patterns).
 
     Args:
         point_id: The point id: a UUID string (any spelling
@@ -117,7 +118,7 @@ def _default(value: object, default: str) -> object:
 
 
 def _first(payload: Mapping[str, Any], *keys: str) -> Any:
-    # A key counts as absent when it is missing or null (SPEC §2).
+    # A key counts as absent when it is missing or null (docs/legacy.md#pattern-input).
     for key in keys:
         value = payload.get(key)
         if value is not None:
@@ -128,7 +129,7 @@ def _first(payload: Mapping[str, Any], *keys: str) -> Any:
 def point_to_pattern(
     collection: str, point_id: int | str | uuid.UUID, payload: Mapping[str, Any] | None
 ) -> Pattern:
-    """Map one Qdrant point to a :class:`Pattern` with the legacy rules (SPEC §5).
+    """Map one Qdrant point to a :class:`Pattern` (docs/legacy.md#qdrant-points-to-patterns).
 
     A payload key counts as absent when it is missing or ``null``. ``node_type``
     falls back to the first element of ``node_types``; ``code`` to

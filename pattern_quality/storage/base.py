@@ -9,12 +9,14 @@ Semantics shared by every implementation (see docs/storage.md):
 4. Several scores for one id in one call: the latest wins (on a tie, the last given).
 5. A call is atomic and validated before anything is written.
 6. Concurrent writers never deadlock (rows are written in ``pattern_id`` order).
-7. Ids are accepted in any UUID spelling and stored, returned and keyed canonical
-   (lowercase, hyphenated); an invalid id raises ``PatternValidationError``.
+7. Ids are accepted in the spellings of :mod:`pattern_quality.ids` and stored,
+   returned and keyed canonical (lowercase, hyphenated); an invalid id raises
+   ``PatternValidationError``.
 
 Implementations: :class:`~pattern_quality.storage.postgres.PostgresQualityStore`,
 :class:`~pattern_quality.storage.postgres_async.AsyncPostgresQualityStore` and the
-fakes in :mod:`pattern_quality.storage.memory`. Downstream stores can be checked
+fakes in :mod:`pattern_quality.storage.in_memory_async` (and the generated
+:mod:`~pattern_quality.storage.in_memory`). Downstream stores can be checked
 against the contract with :class:`pattern_quality.testing.QualityStoreStateMachine`.
 """
 

@@ -80,7 +80,8 @@ def _finding_dict(f: Finding) -> dict[str, Any]:
 def encode_metadata(score: QualityScore) -> dict[str, Any]:
     """Return the stored ``metadata`` JSON of a score, as a ``dict``.
 
-    Holds the five dimension scores under the SPEC §4 keys, ``pattern_name``,
+    Holds the five dimension scores under their legacy keys
+    (docs/legacy.md#the-legacy-table), ``pattern_name``,
     ``findings`` (the first :data:`MAX_STORED_FINDINGS`; NUL characters and lone
     surrogates replaced), when findings were cut ``findings_omitted`` (how
     many), and when the score has one ``content_hash`` (the scored pattern's
@@ -324,7 +325,7 @@ def stored_from_row(row: Sequence[Any]) -> StoredQuality:
 
     Raises:
         StoreError: The row lacks a dimension score (not written by a
-            SPEC-conforming writer) or holds an out-of-range value.
+            writer that follows docs/legacy.md) or holds an out-of-range value.
     """
     pid, composite, confidence, measured, version, meta, created, updated = row
     pid = str(pid)

@@ -4,7 +4,7 @@ Importing this module needs ``hypothesis`` (installed by the ``dev`` extra). The
 strategies draw *realistic* data: ONEX-style code built from snippets (docstrings,
 type hints, ``async def execute_*`` signatures, stub markers, logic keywords),
 node types in any letter case, metadata with and without a declared complexity,
-and ``None`` or missing keys wherever SPEC §2 allows them. Text never contains
+and ``None`` or missing keys wherever docs/legacy.md#pattern-input allows them. Text never contains
 NUL characters, so everything drawn can be stored in PostgreSQL ``text`` and
 ``jsonb`` columns as is.
 
@@ -222,7 +222,7 @@ def aware_datetimes() -> st.SearchStrategy[datetime]:
 def pattern_mappings(
     *, pattern_ids: st.SearchStrategy[str | None] | None = None
 ) -> st.SearchStrategy[dict[str, Any]]:
-    """Draw JSON-like pattern mappings with the SPEC §2 keys, all valid.
+    """Draw JSON-like pattern mappings with the docs/legacy.md#pattern-input keys, all valid.
 
     Every key except ``pattern_id`` may be missing or ``None``; node types come in
     any letter case (and sometimes an unknown type); ``metadata["complexity"]`` is
@@ -332,7 +332,7 @@ def quality_scores(
     """Draw valid :class:`QualityScore` objects.
 
     The composite is the weighted sum of the five drawn dimension scores, in the
-    SPEC §3 order, as the scorer computes it.
+    docs/legacy.md#rubric-100 order, as the scorer computes it.
 
     Args:
         pattern_ids: Strategy for ``pattern_id`` (default canonical :func:`uuids`).

@@ -15,7 +15,8 @@ durability settings, unless ``--dsn`` or ``$PATTERN_QUALITY_TEST_DSN`` names a s
     report: the pipeline alone), with ``--rss-postgres`` into PostgreSQL;
 (d) the seed's 1,085-pattern case through the CLI, connecting included.
 
-The baseline is shaped like the legacy tool (SPEC §6): load everything first, score
+The baseline is shaped like the legacy tool (docs/legacy.md#what-the-legacy-tool-got-wrong):
+load everything first, score
 with the naive legacy scorer (``tests/legacy_rubric.py``), then one new connection,
 one INSERT ... ON CONFLICT and one commit per row. It is timed on a few hundred rows
 and extrapolated; the legacy tool also slept 0.5 s per 100 rows, shown separately.
@@ -342,7 +343,7 @@ def _run(
         offset = None
         while True:
             records, offset = client.scroll(name, limit=1000, offset=offset)
-            for rec in records:  # the same SPEC §5 mapping, kept as dicts
+            for rec in records:  # the same legacy mapping (docs/legacy.md), kept as dicts
                 loaded.append(point_to_pattern(name, rec.id, rec.payload).to_dict())
             if offset is None:
                 break

@@ -49,13 +49,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 
-from pattern_quality import (  # noqa: E402
-    Pattern,
-    PatternQualityScorer,
-    QualityScore,
-    _backfill_core,
-)
+from pattern_quality import Pattern, PatternQualityScorer, QualityScore  # noqa: E402
 from pattern_quality.backfill import backfill  # noqa: E402
+from pattern_quality.backfill import state as _backfill_core  # noqa: E402
 from pattern_quality.hashing import content_hash  # noqa: E402
 from pattern_quality.sample import load_sample_patterns  # noqa: E402
 from pattern_quality.storage.postgres import PostgresQualityStore  # noqa: E402

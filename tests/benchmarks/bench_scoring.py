@@ -1,6 +1,7 @@
 """Scoring throughput (patterns/s) on the bundled sample: rubric 1.0.0 vs the naive legacy code.
 
-The baseline is ``tests/legacy_rubric.py``: a literal transcription of SPEC §3 (plain
+The baseline is ``tests/legacy_rubric.py``: a literal transcription of
+docs/legacy.md#rubric-100 (plain
 substring tests, ``split("\\n")``, the original regex) that builds the legacy result
 dict with a timestamp. Ours is ``PatternQualityScorer.score_pattern`` on the same
 mappings, which also validates the input and builds a validated ``QualityScore``;

@@ -330,7 +330,8 @@ class Generator:
         }
 
     def legacy_preview(self, point_id: int) -> dict[str, Any]:
-        # A point of the legacy integer-id collections, after the SPEC §5 mapping.
+        # A point of the legacy integer-id collections, after the legacy mapping
+        # (docs/legacy.md#qdrant-points-to-patterns).
         rng = self.rng
         full = self.pattern("code_patterns")
         preview = full["code"][: rng.choice([120, 200, 300])]

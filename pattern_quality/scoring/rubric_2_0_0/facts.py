@@ -1,7 +1,7 @@
 """The facts rubric 2.0.0 reads from a pattern's code, whichever way they were found.
 
-:class:`CodeFacts` is filled either from the Python AST (``_v2_python``) or, for
-code that does not parse, by the comment-aware fallback (``_v2_fallback``); the
+:class:`CodeFacts` is filled either from the Python AST (:mod:`.python_facts`) or, for
+code that does not parse, by the comment-aware fallback (:mod:`.fallback`); the
 rules in ``rubric_2_0_0`` only read it, so both paths are judged by the same rules.
 """
 

@@ -3,7 +3,7 @@
 Same dimensions, weights, composite and tiers as 1.0.0 (the scorer applies
 those); what changes is how each dimension reads the code. The rules, their
 thresholds and the evidence behind them are documented in ``docs/rubric.md``.
-Code is read once (:func:`~pattern_quality.scoring._v2_analyze.analyze`: one
+Code is read once (:func:`~.analyze.analyze`: one
 ``ast.parse``, one comment scan), or by a comment-aware fallback when it does not
 parse. Every score is a float in [0, 1]; the same pattern always gets the same
 scores.
