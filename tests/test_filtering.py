@@ -25,7 +25,7 @@ from pattern_quality import (
     QualityScore,
 )
 from pattern_quality.filtering import FilterResult
-from tests.params import store_kinds
+from tests.stores import store_kinds
 
 SCORER = PatternQualityScorer()
 

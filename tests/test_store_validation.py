@@ -36,7 +36,7 @@ from pattern_quality.storage.rows import (
     prepare_upsert,
 )
 from pattern_quality.testing import BlockingStore, uuids
-from tests.params import store_kinds
+from tests.stores import store_kinds
 
 T0 = datetime(2024, 5, 1, tzinfo=UTC)
 ID1 = "0b6c3f0e-7d1a-4c55-8f0e-2a9d3c4b5e61"
