@@ -85,6 +85,7 @@ class FilterPlan:
 
     patterns: Sequence[Any]
     ids: tuple[str | None, ...]
+    threshold: float
 
     @property
     def lookup_ids(self) -> list[str]:
@@ -136,17 +137,22 @@ def _id_of(pattern: object) -> str | None:
     return parse_pattern_id(raw)
 
 
-def plan(patterns: Iterable[Any]) -> FilterPlan:
-    """Materialise the input and find the ids to look up.
+def plan(patterns: Iterable[Any], min_quality: object) -> FilterPlan:
+    """Validate the threshold, materialise the input and find the ids to look up.
 
     Args:
         patterns: Pattern mappings (or :class:`Pattern` objects) as retrieved.
+        min_quality: The threshold of the call.
 
     Returns:
         The plan.
+
+    Raises:
+        PatternValidationError: ``min_quality`` is not a number in [0, 1].
     """
+    threshold = check_threshold(min_quality)
     items = patterns if isinstance(patterns, Sequence) else list(patterns)
-    return FilterPlan(patterns=items, ids=tuple(_id_of(p) for p in items))
+    return FilterPlan(patterns=items, ids=tuple(_id_of(p) for p in items), threshold=threshold)
 
 
 def decide(
@@ -269,15 +275,14 @@ class FilterPolicy:
         self,
         the_plan: FilterPlan,
         stored: Mapping[str, StoredQuality] | None,
-        threshold: float,
         error: BaseException | None,
     ) -> tuple[FilterResult, list[QualityScore]]:
-        """Log a fallback (once) and :func:`decide`.
+        """Log a fallback (once) and :func:`decide` with the plan's threshold.
 
         Args:
             the_plan: From :func:`plan`.
-            stored: The lookup's rows; ``None`` when it failed.
-            threshold: The validated ``min_quality``.
+            stored: The lookup's rows (empty when there was nothing to look up);
+                ``None`` when it failed.
             error: Why the lookup failed, else ``None``.
 
         Returns:
@@ -291,7 +296,7 @@ class FilterPolicy:
             the_plan,
             stored,
             self.scorer,
-            threshold,
+            the_plan.threshold,
             self.on_invalid,
             write_back=self.write_back,
             reason=reason,

@@ -27,7 +27,6 @@ from .policy import (
     FilterPolicy,
     FilterResult,
     OnInvalid,
-    check_threshold,
     log_write_back_failure,
     plan,
 )
@@ -92,18 +91,16 @@ class QualityFilter:
         Raises:
             PatternValidationError: ``min_quality`` is not a number in [0, 1].
         """
-        threshold = check_threshold(min_quality)
-        the_plan = plan(patterns)
+        the_plan = plan(patterns, min_quality)
         stored: dict[str, StoredQuality] | None = {}
         error: Exception | None = None
-        ids = the_plan.lookup_ids
-        if ids:
+        if ids := the_plan.lookup_ids:
             future = self._readers.submit(self._store.get_many, ids)
             try:
                 stored = future.result(timeout=self._policy.timeout)
             except Exception as exc:  # any store failure must not break the caller
                 stored, error = None, exc
-        result, to_write = self._policy.finish(the_plan, stored, threshold, error)
+        result, to_write = self._policy.finish(the_plan, stored, error)
         if to_write:
             self._submit_write(to_write)
         return result

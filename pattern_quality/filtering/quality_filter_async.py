@@ -23,7 +23,6 @@ from .policy import (
     FilterPolicy,
     FilterResult,
     OnInvalid,
-    check_threshold,
     log_write_back_failure,
     plan,
 )
@@ -60,30 +59,28 @@ class AsyncQualityFilter:
         self._pending: set[asyncio.Task[int]] = set()
 
     async def filter(self, patterns: Iterable[Any], min_quality: float = 0.7) -> FilterResult:
-        """Return the patterns whose composite is >= ``min_quality``, in input order.
+        """The twin of :meth:`.QualityFilter.filter`: the lookup is a task with a deadline.
 
         Args:
-            patterns: Pattern mappings as retrieved from Qdrant (or ``Pattern`` objects).
+            patterns: As for :meth:`.QualityFilter.filter`.
             min_quality: Threshold in [0, 1] (inclusive).
 
         Returns:
-            The kept patterns and statistics. Never raises for store failures or
-            invalid patterns.
+            The kept patterns and statistics; store failures and invalid
+            patterns never raise.
 
         Raises:
             PatternValidationError: ``min_quality`` is not a number in [0, 1].
         """
-        threshold = check_threshold(min_quality)
-        the_plan = plan(patterns)
+        the_plan = plan(patterns, min_quality)
         stored: dict[str, StoredQuality] | None = {}
         error: Exception | None = None
-        ids = the_plan.lookup_ids
-        if ids:
+        if ids := the_plan.lookup_ids:
             try:
                 stored = await asyncio.wait_for(self._store.get_many(ids), self._policy.timeout)
             except Exception as exc:  # any store failure must not break the caller
                 stored, error = None, exc
-        result, to_write = self._policy.finish(the_plan, stored, threshold, error)
+        result, to_write = self._policy.finish(the_plan, stored, error)
         if to_write:
             task = asyncio.create_task(
                 asyncio.wait_for(self._store.upsert(to_write), WRITE_BACK_TIMEOUT)
