@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING, Any, Final
 from .._config import scrub
 from ..backfill.options import DEFAULT_WRITE_BATCH
 from ..backfill.report import BackfillReport
-from ..backfill.retry import RetryPolicy
+from ..backfill.retry import DEFAULT_RETRY
 from ..backfill.runner import backfill
 from ..errors import BackfillError, ConfigurationError, PatternQualityError
 from ..scoring import DEFAULT_RUBRIC, PatternQualityScorer, available_rubrics
 from ..sources.mapping import DEFAULT_COLLECTIONS, KNOWN_COLLECTIONS
 from ..sources.shard import Shard
+from ..storage._pg import DEFAULT_CONNECT_TIMEOUT
 from ..storage.postgres import PostgresQualityStore
 from ._backfill_output import format_failures, format_report
 from ._common import (
@@ -48,10 +49,6 @@ __all__ = ["register"]
 
 QDRANT_URL_ENV: Final = "QDRANT_URL"
 QDRANT_API_KEY_ENV: Final = "QDRANT_API_KEY"
-#: Retries of a failed batch write (transient errors only).
-RETRY = RetryPolicy()
-#: Seconds to wait for a database connection before an attempt counts as failed.
-STORE_TIMEOUT = 10.0
 #: ``--workers auto`` scores in worker processes (one per usable core) only from this
 #: many points on: starting them costs about half a second (docs/performance.md).
 AUTO_WORKERS_FROM: Final = 10_000
@@ -278,7 +275,7 @@ def _progress(enabled: bool, total: int | None) -> Iterator[Callable[[int], obje
 
 
 def _open_store(args: argparse.Namespace) -> PostgresQualityStore:
-    store = PostgresQualityStore(database_url(args), timeout=STORE_TIMEOUT)
+    store = PostgresQualityStore(database_url(args), timeout=DEFAULT_CONNECT_TIMEOUT)
     try:
         store.open()  # fail fast (unreachable, schema missing) before reading Qdrant
     except BaseException:
@@ -326,7 +323,7 @@ def _backfill(args: argparse.Namespace, secret: str | None) -> int:
                         batch_size=args.batch_size,
                         workers=workers,
                         scorer=PatternQualityScorer(args.rubric, explain=False),
-                        retry=RETRY,
+                        retry=DEFAULT_RETRY,
                         progress=progress,
                     )
             except BackfillError as exc:
