@@ -41,8 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from functools import partial
 from pathlib import Path
@@ -51,35 +50,18 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import psycopg  # noqa: E402
-from qdrant_client import QdrantClient, models  # noqa: E402
 
 from pattern_quality import PatternQualityScorer, available_rubrics  # noqa: E402
 from pattern_quality.backfill import backfill  # noqa: E402
 from pattern_quality.cli import main as cli_main  # noqa: E402
 from pattern_quality.qdrant import QdrantPatternSource, point_to_pattern  # noqa: E402
-from pattern_quality.sample import load_sample_patterns  # noqa: E402
 from pattern_quality.storage.postgres import PostgresQualityStore  # noqa: E402
-from tests import legacy_rubric  # noqa: E402
+from tests.benchmarks._backfill_inputs import baseline_rate, cycled_patterns, local_qdrant  # noqa: E402
 from tests.benchmarks._bench_pg import bench_server, create_database, drop_databases  # noqa: E402
 
 BASELINE_ROWS = 300
 ROUNDS = 2
 LEGACY_SLEEP_PER_100 = 0.5
-_LEGACY_INSERT = """
-INSERT INTO pattern_quality_metrics
-    (pattern_id, quality_score, confidence, measurement_timestamp, version, metadata)
-VALUES (%s, %s, %s, now(), %s, %s)
-ON CONFLICT (pattern_id) DO UPDATE SET
-    quality_score = EXCLUDED.quality_score, confidence = EXCLUDED.confidence,
-    measurement_timestamp = EXCLUDED.measurement_timestamp, metadata = EXCLUDED.metadata
-"""
-_DIMS = (
-    "completeness_score",
-    "documentation_score",
-    "onex_compliance_score",
-    "metadata_richness_score",
-    "complexity_score",
-)
 
 
 # --- setup -------------------------------------------------------------------------------
@@ -93,80 +75,10 @@ def _fresh_db(server_dsn: str) -> str:
     return create_database(server_dsn, "bench_backfill")
 
 
-def _patterns(n: int, offset: int = 0) -> Iterator[dict[str, Any]]:
-    """The bundled sample, cycled, each copy with a fresh deterministic id."""
-    corpus = load_sample_patterns()
-    for i in range(n):
-        yield {**corpus[i % len(corpus)], "pattern_id": str(uuid.UUID(int=offset + i + 1))}
-
-
 def _rows(dsn: str) -> int:
     with psycopg.connect(dsn) as conn:
         row = conn.execute("SELECT count(*) FROM pattern_quality_metrics").fetchone()
     return int(row[0]) if row else 0
-
-
-def _payload(p: dict[str, Any], legacy_int: bool) -> dict[str, Any]:
-    if not legacy_int:
-        return {k: v for k, v in p.items() if k != "pattern_id"}
-    out = {k: v for k, v in p.items() if k not in ("pattern_id", "code", "confidence", "node_type")}
-    out["content_preview"] = p.get("code")
-    out["pattern_confidence"] = p.get("confidence")
-    out["node_types"] = [p["node_type"]] if p.get("node_type") else []
-    return out
-
-
-def _qdrant(n: int, path: str | None = None) -> QdrantClient:
-    """A local-mode client with ``code_patterns`` (UUID ids) and ``archon_vectors`` (int ids)."""
-    client = QdrantClient(path=path) if path else QdrantClient(":memory:")
-    half = n // 2
-    for name, count, legacy_int in (
-        ("code_patterns", half, False),
-        ("archon_vectors", n - half, True),
-    ):
-        client.create_collection(
-            name, vectors_config=models.VectorParams(size=4, distance=models.Distance.COSINE)
-        )
-        batch: list[models.PointStruct] = []
-        for i, p in enumerate(_patterns(count, offset=10_000_000 if legacy_int else 0)):
-            pid: int | str = i if legacy_int else p["pattern_id"]
-            batch.append(
-                models.PointStruct(
-                    id=pid, vector=[1.0, 0.5, 0.25, float(i % 3)], payload=_payload(p, legacy_int)
-                )
-            )
-            if len(batch) == 1000:
-                client.upsert(name, batch, wait=True)
-                batch = []
-        if batch:
-            client.upsert(name, batch, wait=True)
-    return client
-
-
-# --- the naive baseline ------------------------------------------------------------------
-
-
-def _baseline_rate(dsn: str, items: list[dict[str, Any]]) -> float:
-    """Legacy shape: everything loaded already; per row: score, connect, insert, commit."""
-    start = time.perf_counter()
-    for item in items:
-        result = legacy_rubric.score_pattern(item)
-        conn = psycopg.connect(dsn)
-        try:
-            conn.execute(
-                _LEGACY_INSERT,
-                (
-                    item["pattern_id"],
-                    result["composite_score"],
-                    item.get("confidence") or 0.0,
-                    "1.0.0",
-                    json.dumps({k: result[k] for k in _DIMS}),
-                ),
-            )
-            conn.commit()
-        finally:
-            conn.close()
-    return len(items) / (time.perf_counter() - start)
 
 
 # --- (c) peak RSS in a child process -------------------------------------------------------
@@ -175,10 +87,10 @@ def _baseline_rate(dsn: str, items: list[dict[str, Any]]) -> float:
 def _rss_child(n: int, dsn: str | None, rubric: str) -> None:
     scorer = PatternQualityScorer(rubric, explain=False)
     if dsn is None:  # the pipeline alone: source -> scorer -> batches -> report
-        report = backfill(_patterns(n), None, dry_run=True, scorer=scorer)
+        report = backfill(cycled_patterns(n), None, dry_run=True, scorer=scorer)
     else:
         with PostgresQualityStore(dsn) as store:
-            report = backfill(_patterns(n), store, scorer=scorer)
+            report = backfill(cycled_patterns(n), store, scorer=scorer)
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"n": n, "stored": report.stored, "peak_mib": peak_kib / 1024,
                       "rate": report.throughput}))  # fmt: skip
@@ -258,7 +170,7 @@ def _run(
     n, points, sweep_points, rubric = args.patterns, args.points, args.sweep_points, args.rubric
     scorer = PatternQualityScorer(rubric, explain=False)
     r: dict[str, Any] = {}
-    corpus = list(_patterns(n))
+    corpus = list(cycled_patterns(n))
 
     # (a) in-memory source -> PostgreSQL
     dsn = _fresh_db(server_dsn)
@@ -312,13 +224,13 @@ def _run(
                 run_backfill, scorer=PatternQualityScorer(other, explain=False)
             )
     r["variants"] = _interleaved(variants, ROUNDS)
-    r["baseline"] = _baseline_rate(_fresh_db(server_dsn), corpus[:BASELINE_ROWS])
+    r["baseline"] = baseline_rate(_fresh_db(server_dsn), corpus[:BASELINE_ROWS])
     del corpus
 
     # (b) local-mode Qdrant -> PostgreSQL
-    client = _qdrant(points)
+    client = local_qdrant(points)
     names = ["code_patterns", "archon_vectors"]
-    sweep = client if sweep_points == points else _qdrant(sweep_points)
+    sweep = client if sweep_points == points else local_qdrant(sweep_points)
 
     def full_scroll(page: int) -> float:
         source = QdrantPatternSource(sweep, collections=names, page_size=page)
@@ -348,7 +260,7 @@ def _run(
             if offset is None:
                 break
     load_time = time.perf_counter() - start
-    per_row = _baseline_rate(_fresh_db(server_dsn), loaded[:BASELINE_ROWS])
+    per_row = baseline_rate(_fresh_db(server_dsn), loaded[:BASELINE_ROWS])
     r["b_baseline"] = points / (load_time + points / per_row)
     client.close()
     del loaded
@@ -365,7 +277,7 @@ def _run(
 
     # (d) 1,085 patterns through the CLI, connecting included
     path = tmp / "qdrant_1085"
-    _qdrant(1085, str(path)).close()
+    local_qdrant(1085, str(path)).close()
     dsn = _fresh_db(server_dsn)
     argv = ["backfill", "--qdrant-path", str(path), "--database-url", dsn, "--quiet",
             "--rubric", rubric,
