@@ -19,7 +19,7 @@ from ..errors import MigrationError
 from ..storage._pg import describe_target, translate_error
 from .files import Migration
 from .reports import AppliedMigration, MigrationReport, MigrationStatus, StatusEntry, StepResult
-from .statements import MIGRATIONS_TABLE
+from .statements import SET_CHECKSUM_SQL
 
 __all__ = [
     "COLLAPSING_VERSION",
@@ -67,8 +67,7 @@ def check_checksums(available: Iterable[Migration], applied: Iterable[AppliedMig
         for m, row in edited
     ]
     fixes = "; ".join(
-        f"UPDATE {MIGRATIONS_TABLE} SET checksum = '{m.checksum}' WHERE version = {m.version}"
-        for m, _ in edited
+        SET_CHECKSUM_SQL.format(checksum=m.checksum, version=m.version) for m, _ in edited
     )
     raise MigrationError(
         "applied migration files were edited: "

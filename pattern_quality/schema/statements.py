@@ -25,6 +25,7 @@ __all__ = [
     "RANGES_SQL",
     "RANGE_LABELS",
     "SELECT_APPLIED_SQL",
+    "SET_CHECKSUM_SQL",
     "TABLES_SQL",
     "UNIQUE_CONSTRAINT",
 ]
@@ -66,6 +67,11 @@ INSERT_APPLIED_SQL: Final = (
     f"INSERT INTO {MIGRATIONS_TABLE} (version, name, checksum) VALUES (%s, %s, %s)"
 )
 DELETE_APPLIED_SQL: Final = f"DELETE FROM {MIGRATIONS_TABLE} WHERE version = %s"
+#: Not run by the library: the fix it suggests when an applied file was edited
+#: harmlessly (formatted with the file's new checksum and its version).
+SET_CHECKSUM_SQL: Final = (
+    f"UPDATE {MIGRATIONS_TABLE} SET checksum = '{{checksum}}' WHERE version = {{version}}"
+)
 #: Rows migration 014 would delete, and the pattern_ids that have more than one
 #: row (a dry run reports them).
 COLLAPSE_COUNT_SQL: Final = """
