@@ -95,7 +95,7 @@ def test_empty_database_migrates_verifies_and_a_second_run_is_a_no_op(empty_dsn:
     assert recorded(empty_dsn) == first
 
 
-def test_migrated_table_matches_spec(migrated_dsn: str) -> None:
+def test_migrated_table_matches_the_legacy_table(migrated_dsn: str) -> None:
     with psycopg.connect(migrated_dsn) as conn:
         cols = conn.execute(
             "SELECT column_name, data_type, is_nullable, column_default"

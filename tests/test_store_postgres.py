@@ -40,7 +40,7 @@ def _raw(dsn: str, table: str = "pattern_quality_metrics") -> list[tuple[object,
 
 
 @pytest.mark.parametrize("kind", ["postgres", "postgres-async"])
-def test_stored_row_layout_follows_spec(
+def test_stored_row_layout_follows_the_legacy_table(
     kind: str, migrated_dsn: str, request: pytest.FixtureRequest
 ) -> None:
     dsn = migrated_dsn
