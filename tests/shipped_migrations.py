@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from pattern_quality.schema import files as _migration_files
+from pattern_quality.schema import files as migration_files
 
-SHIPPED = _migration_files.load_migrations()
+SHIPPED = migration_files.load_migrations()
 VERSIONS = [m.version for m in SHIPPED]
 LATEST = VERSIONS[-1]
 CORE = [12, 13, 14]
@@ -15,5 +15,5 @@ CORE = [12, 13, 14]
 
 def _copy_migrations(tmp_path: Path) -> Path:
     target = tmp_path / "migrations"
-    shutil.copytree(Path(str(_migration_files.default_migrations_dir())), target)
+    shutil.copytree(Path(str(migration_files.default_migrations_dir())), target)
     return target

@@ -25,7 +25,7 @@ from pattern_quality.migrate import (
     rollback,
     verify,
 )
-from pattern_quality.schema import files as _migration_files
+from pattern_quality.schema import files as migration_files
 from pattern_quality.schema.statements import ADVISORY_LOCK_KEY
 from tests.legacy_schema import (
     apply_legacy,
@@ -55,25 +55,25 @@ def test_shipped_migrations_start_with_012_to_014_and_each_has_a_down_file() -> 
 
 def test_checksum_ignores_line_endings_but_not_content() -> None:
     text = "SELECT 1;\nSELECT 2;\n"
-    assert _migration_files.checksum(text) == _migration_files.checksum(text.replace("\n", "\r\n"))
-    assert _migration_files.checksum(text) != _migration_files.checksum(text + "-- edited\n")
+    assert migration_files.checksum(text) == migration_files.checksum(text.replace("\n", "\r\n"))
+    assert migration_files.checksum(text) != migration_files.checksum(text + "-- edited\n")
 
 
 def test_load_migrations_rejects_bad_directories(tmp_path: Path) -> None:
     with pytest.raises(MigrationError, match="does not exist"):
-        _migration_files.load_migrations(tmp_path / "nope")
+        migration_files.load_migrations(tmp_path / "nope")
     with pytest.raises(MigrationError, match="no migration files"):
-        _migration_files.load_migrations(tmp_path)
+        migration_files.load_migrations(tmp_path)
     (tmp_path / "001_a.sql").write_text("SELECT 1;")
     (tmp_path / "002_b.down.sql").write_text("SELECT 1;")
     with pytest.raises(
         MigrationError, match=r"down-files without an up-file for version\(s\) \[2\]"
     ):
-        _migration_files.load_migrations(tmp_path)
+        migration_files.load_migrations(tmp_path)
     (tmp_path / "002_b.down.sql").unlink()
     (tmp_path / "001_other.sql").write_text("SELECT 1;")
     with pytest.raises(MigrationError, match="two migration files have version 1"):
-        _migration_files.load_migrations(tmp_path)
+        migration_files.load_migrations(tmp_path)
 
 
 # --- an empty database --------------------------------------------------------

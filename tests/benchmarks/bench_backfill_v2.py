@@ -51,7 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from pattern_quality import Pattern, PatternQualityScorer, QualityScore  # noqa: E402
 from pattern_quality.backfill import backfill  # noqa: E402
-from pattern_quality.backfill import state as _backfill_core  # noqa: E402
+from pattern_quality.backfill import state as backfill_state  # noqa: E402
 from pattern_quality.hashing import content_hash  # noqa: E402
 from pattern_quality.sample import load_sample_patterns  # noqa: E402
 from pattern_quality.storage.postgres import PostgresQualityStore  # noqa: E402
@@ -165,9 +165,9 @@ def _run(server_dsn: str, args: argparse.Namespace) -> dict[str, Any]:
         def run() -> float:
             with contextlib.ExitStack() as stack:
                 if not on:  # as before content hashes: nothing computed
-                    real = getattr(_backfill_core, "content_hash")  # noqa: B009
-                    setattr(_backfill_core, "content_hash", lambda pattern: "")  # noqa: B010
-                    stack.callback(setattr, _backfill_core, "content_hash", real)
+                    real = getattr(backfill_state, "content_hash")  # noqa: B009
+                    setattr(backfill_state, "content_hash", lambda pattern: "")  # noqa: B010
+                    stack.callback(setattr, backfill_state, "content_hash", real)
                 with PostgresQualityStore(_fresh_db(server_dsn)) as store:
                     report = backfill(fresh, store, scorer=legacy)
             assert report.stored == len(fresh), report
