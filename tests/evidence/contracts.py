@@ -86,7 +86,9 @@ def contract_metadata(contract: Mapping[str, Any], contract_path: str) -> dict[s
     handlers = routing.get("handlers") if isinstance(routing, Mapping) else None
     if isinstance(handlers, list):
         operations = [h.get("operation") for h in handlers if isinstance(h, Mapping)]
-        out["handler_operations"] = [str(o) for o in operations if o is not None]
+        named = [str(o) for o in operations if o is not None]
+        if named:
+            out["handler_operations"] = named
     for key in ("subscribe_topics", "publish_topics"):
         topics = _topics(contract, key)
         if topics:

@@ -120,7 +120,12 @@ def _read(path: Path) -> str | None:
 
 
 def _item(
-    pin: dict[str, str], rel: str, lines: list[str], piece: Piece, language: str, meta: dict[str, Any]
+    pin: dict[str, str],
+    rel: str,
+    lines: list[str],
+    piece: Piece,
+    language: str,
+    meta: dict[str, Any],
 ) -> dict[str, Any]:
     code = "\n".join(lines[piece.start_line - 1 : piece.end_line]) + "\n"
     metadata: dict[str, Any] = {"language": language, "path": rel, **meta}

@@ -195,9 +195,13 @@ def cut_python(source: str, module_name: str) -> list[Piece]:
     """
     root = _parser().parse(source.encode("utf-8")).root_node
     top = list(root.named_children)
-    classes = [n for n in top if _definition(n) is not None and _definition(n).type == "class_definition"]
+    classes = [
+        n for n in top if _definition(n) is not None and _definition(n).type == "class_definition"
+    ]
     functions = [
-        n for n in top if _definition(n) is not None and _definition(n).type == "function_definition"
+        n
+        for n in top
+        if _definition(n) is not None and _definition(n).type == "function_definition"
     ]
     last_line = len(source.splitlines())
     breaks = [n.start_point[0] + 1 for n in top]
@@ -228,8 +232,7 @@ def cut_python(source: str, module_name: str) -> list[Piece]:
     run: list[Any] = []
     for node in [*functions, None]:
         if run and (
-            node is None
-            or any(run[-1].end_point[0] < c < node.start_point[0] for c in class_lines)
+            node is None or any(run[-1].end_point[0] < c < node.start_point[0] for c in class_lines)
         ):
             names = [_text(_definition(f).child_by_field_name("name")) for f in run]
             label = f"{module_name}: {', '.join(names[:4])}{', ...' if len(names) > 4 else ''}"
