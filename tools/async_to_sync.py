@@ -48,6 +48,7 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("pattern_quality/schema/runner_async.py", "pattern_quality/schema/runner.py"),
     ("pattern_quality/backfill/_retrying_async.py", "pattern_quality/backfill/_retrying.py"),
     ("pattern_quality/sources/qdrant_async.py", "pattern_quality/sources/qdrant.py"),
+    ("pattern_quality/projection/projector_async.py", "pattern_quality/projection/projector.py"),
 )
 
 #: Async name -> sync name, applied to identifiers, strings and comments.
@@ -80,6 +81,7 @@ NAMES: dict[str, str] = {
     "averify": "verify",
     "aretrying": "retrying",
     "AsyncQdrantPatternSource": "QdrantPatternSource",
+    "AsyncQdrantProjector": "QdrantProjector",
 }
 
 # The async modules themselves: ``from ._connect_async import aconnect`` -> ``from ._connect ...``.
