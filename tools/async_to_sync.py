@@ -49,6 +49,7 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("pattern_quality/backfill/_retrying_async.py", "pattern_quality/backfill/_retrying.py"),
     ("pattern_quality/sources/qdrant_async.py", "pattern_quality/sources/qdrant.py"),
     ("pattern_quality/projection/projector_async.py", "pattern_quality/projection/projector.py"),
+    ("pattern_quality/projection/rebuild_async.py", "pattern_quality/projection/rebuild.py"),
 )
 
 #: Async name -> sync name, applied to identifiers, strings and comments.
@@ -82,6 +83,8 @@ NAMES: dict[str, str] = {
     "aretrying": "retrying",
     "AsyncQdrantPatternSource": "QdrantPatternSource",
     "AsyncQdrantProjector": "QdrantProjector",
+    "aproject_stored": "project_stored",
+    "averify_projection": "verify_projection",
 }
 
 # The async modules themselves: ``from ._connect_async import aconnect`` -> ``from ._connect ...``.

@@ -121,8 +121,8 @@ def projector_for(project: object, source: object, *, dry_run: bool, asynchronou
         project = make()
     method = getattr(project, "project", None)
     if not callable(method) or inspect.iscoroutinefunction(method) != asynchronous:
-        want = "AsyncQdrantProjector" if asynchronous else "QdrantProjector"
-        raise ValueError(f"project= needs a {want} here, got {type(project).__name__}")
+        want = "an AsyncQdrantProjector" if asynchronous else "a QdrantProjector"
+        raise ValueError(f"project= needs {want} here, got {type(project).__name__}")
     return project
 
 

@@ -5,7 +5,8 @@ Exit codes: 0 every pattern was scored and stored (and projected, with
 batches could not be projected into Qdrant (they are listed) and the rest were
 stored; 2 the run could not complete (no Qdrant or database configured or
 reachable, a collection or the schema is missing, or the database went away for
-longer than the retries). Neither the database password nor the Qdrant API key ever appears in the output.
+longer than the retries). Neither the database password nor the Qdrant API key
+ever appears in the output.
 """
 
 from __future__ import annotations

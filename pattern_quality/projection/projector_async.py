@@ -25,6 +25,7 @@ from ..sources._qdrant_base import (
     LOCAL_PAGE_SIZE,
     _describe,
     local_path,
+    missing_collections_error,
     translate_qdrant_error,
 )
 from .payload import (
@@ -139,6 +140,30 @@ class AsyncQdrantProjector:
 
     def _error(self, exc: BaseException, action: str) -> QdrantUnavailableError:
         return translate_qdrant_error(exc, self._where, action, self._secret)
+
+    async def check(self, collections: Iterable[str]) -> tuple[str, ...]:
+        """Check that every collection exists.
+
+        Args:
+            collections: The names.
+
+        Returns:
+            The names, duplicates removed, in the order given.
+
+        Raises:
+            CollectionNotFoundError: One or more do not exist (all are named).
+            QdrantUnavailableError: Qdrant cannot be reached.
+        """
+        names = tuple(dict.fromkeys(collections))
+        try:
+            missing = [n for n in names if not await self._client.collection_exists(n)]
+            if missing:
+                available = [c.name for c in (await self._client.get_collections()).collections]
+        except CLIENT_ERRORS as exc:
+            raise self._error(exc, "list collections") from exc
+        if missing:
+            raise missing_collections_error(missing, available, self._where)
+        return names
 
     async def ensure_index(self, collection: str) -> bool:
         """Create the float payload index on ``<key>.score`` once per collection.
