@@ -8,11 +8,18 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from uuid import UUID
 
 import pytest
 from qdrant_client import AsyncQdrantClient, QdrantClient
 
-from pattern_quality import AsyncPostgresQualityStore, PostgresQualityStore, abackfill, backfill
+from pattern_quality import (
+    AsyncInMemoryQualityStore,
+    AsyncPostgresQualityStore,
+    PostgresQualityStore,
+    abackfill,
+    backfill,
+)
 from pattern_quality.errors import QdrantUnavailableError
 from pattern_quality.projection import PointRef, QdrantProjector, QualityPayload, State
 from pattern_quality.projection.payload import check_key, classify, plan_writes, wanted_payloads
@@ -31,7 +38,9 @@ def payloads(client: QdrantClient, key: str = "quality") -> dict[tuple[str, int 
         if not client.collection_exists(name):
             continue
         for record in client.scroll(name, limit=100, with_payload=True)[0]:
-            out[(name, record.id)] = (record.payload or {}).get(key)
+            out[(name, str(record.id) if isinstance(record.id, UUID) else record.id)] = (
+                record.payload or {}
+            ).get(key)
     return out
 
 
@@ -183,9 +192,8 @@ async def test_abackfill_projects_like_backfill(migrated_dsn: str) -> None:
     parsed = QualityPayload.parse(record.payload["quality"])
     assert parsed == rows(migrated_dsn)[data.legacy_id(100)]
     with pytest.raises(ValueError, match="needs an AsyncQdrantProjector"):
-        await abackfill(
-            source, InMemoryQualityStore(), project=QdrantProjector(QdrantClient(":memory:"))
-        )
+        sync = QdrantProjector(QdrantClient(":memory:"))
+        await abackfill(source, AsyncInMemoryQualityStore(), project=sync)  # type: ignore[arg-type]
 
 
 # -- losing Qdrant between the database commit and the projection ---------------------------
