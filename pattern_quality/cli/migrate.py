@@ -131,8 +131,7 @@ def _confirmed(url: str, to_version: int, yes: bool) -> bool:
     rows = _stored_rows(url)
     what = "every stored score" if rows is None else f"its {rows:,} stored score(s)"
     danger = (
-        f"migrate --down {to_version} drops pattern_quality_metrics and {what} "
-        f"({plan.database})"
+        f"migrate --down {to_version} drops pattern_quality_metrics and {what} ({plan.database})"
     )
     if not sys.stdin.isatty():
         error(f"{danger}: pass --yes to confirm; nothing was changed")
