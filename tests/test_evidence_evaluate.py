@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 
 from tests.evidence import evaluate as ev
-from tests.evidence import mutations
+from tests.evidence import mutations, stats
 from tests.evidence import ratings as rt
-from tests.evidence import stats
 from tests.evidence.corpus import EvidenceError
 from tests.evidence.sampling import code_sha256
 
