@@ -56,10 +56,13 @@ from .storage import (
 from .storage.base import AsyncQualityStore, QualityStore
 
 if TYPE_CHECKING:
+    from .projection.projector import QdrantProjector
+    from .projection.projector_async import AsyncQdrantProjector
     from .sources.qdrant import QdrantPatternSource
     from .sources.qdrant_async import AsyncQdrantPatternSource
 
 _LAZY = ("AsyncQdrantPatternSource", "QdrantPatternSource")
+_LAZY_PROJECTION = ("AsyncQdrantProjector", "QdrantProjector")
 
 
 def __getattr__(name: str) -> Any:
@@ -68,6 +71,10 @@ def __getattr__(name: str) -> Any:
         from . import sources
 
         return getattr(sources, name)
+    if name in _LAZY_PROJECTION:
+        from . import projection
+
+        return getattr(projection, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -80,6 +87,7 @@ __all__ = [
     "AsyncInMemoryQualityStore",
     "AsyncPostgresQualityStore",
     "AsyncQdrantPatternSource",
+    "AsyncQdrantProjector",
     "AsyncQualityFilter",
     "AsyncQualityStore",
     "BackfillError",
@@ -100,6 +108,7 @@ __all__ = [
     "PointFailure",
     "PostgresQualityStore",
     "QdrantPatternSource",
+    "QdrantProjector",
     "QdrantUnavailableError",
     "QualityFilter",
     "QualityScore",

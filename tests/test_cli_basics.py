@@ -55,8 +55,8 @@ def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_usage_errors_mask_passwords(capsys: pytest.CaptureFixture[str]) -> None:
-    # --database-url belongs after the command; argparse quotes the misplaced URL.
-    assert main(["--database-url", CLOSED, "migrate"]) == 2
+    # A mistyped option: argparse quotes the URL that follows it.
+    assert main(["migrate", "--databse-url", CLOSED]) == 2
     err = capsys.readouterr().err
     assert "s3cret-pw" not in err
     assert "postgresql://alice:***@127.0.0.1:1/nowhere" in err
