@@ -41,6 +41,8 @@ if TYPE_CHECKING:
         StoredQuality,
         Tier,
     )
+    from .projection.projector import QdrantProjector
+    from .projection.projector_async import AsyncQdrantProjector
     from .sample import load_sample_patterns
     from .schema import (
         MigrationReport,
@@ -122,6 +124,8 @@ _LAZY: Final[dict[str, str]] = {
     "QualityStore": ".storage.base",
     "QdrantPatternSource": ".sources.qdrant",
     "AsyncQdrantPatternSource": ".sources.qdrant_async",
+    "QdrantProjector": ".projection",
+    "AsyncQdrantProjector": ".projection",
 }
 
 # ``backfill`` and ``migrate`` are functions of the package and also the names of
@@ -163,6 +167,7 @@ __all__ = [
     "AsyncInMemoryQualityStore",
     "AsyncPostgresQualityStore",
     "AsyncQdrantPatternSource",
+    "AsyncQdrantProjector",
     "AsyncQualityFilter",
     "AsyncQualityStore",
     "BackfillError",
@@ -183,6 +188,7 @@ __all__ = [
     "PointFailure",
     "PostgresQualityStore",
     "QdrantPatternSource",
+    "QdrantProjector",
     "QdrantUnavailableError",
     "QualityFilter",
     "QualityScore",

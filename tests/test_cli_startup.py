@@ -64,7 +64,7 @@ def test_names_are_the_same_objects_however_they_are_reached() -> None:
     assert pattern_quality.PostgresQualityStore is PostgresQualityStore
     assert set(pattern_quality.__all__) <= set(dir(pattern_quality))
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
-        _ = pattern_quality.nope  # type: ignore[attr-defined]
+        _ = pattern_quality.nope
 
 
 def test_backfill_and_migrate_stay_functions_after_their_modules_load() -> None:

@@ -88,10 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"startup, {args.runs} runs per case, {sys.executable} (Python {sys.version.split()[0]})")
     print(f"{'case':<28} {'median s':>9} {'min s':>7} {'imports ms':>11}")
     for name in CASES:
-        cost = statistics.median(imports[name]) / 1000
+        import_ms = statistics.median(imports[name]) / 1000
         print(
             f"{name:<28} {statistics.median(walls[name]):>9.3f} {min(walls[name]):>7.3f} "
-            f"{cost:>11.1f}"
+            f"{import_ms:>11.1f}"
         )
     return 0
 
