@@ -17,7 +17,7 @@ __all__ = ["build_parser", "main"]
 
 # Each module defines ``register(subparsers)``, which adds its sub-command(s) and
 # sets ``func(args) -> int`` on them. Add a module here to add a command.
-_COMMAND_MODULES: tuple[str, ...] = ("migrate", "backfill", "report", "demo", "score")
+_COMMAND_MODULES: tuple[str, ...] = ("migrate", "backfill", "project", "report", "demo", "score")
 
 #: Exit status when stdout is closed early (``pattern-quality score ... | head -1``):
 #: 128 + SIGPIPE, what a shell shows for a program killed by a broken pipe.
