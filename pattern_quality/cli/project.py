@@ -21,8 +21,6 @@ from .._config import scrub
 from ..errors import ConfigurationError, PatternQualityError
 from ..projection.payload import DEFAULT_QUALITY_KEY
 from ..projection.reports import PROBLEMS, ProjectionCheck, ProjectReport
-from ..storage._pg import DEFAULT_CONNECT_TIMEOUT
-from ..storage.postgres import PostgresQualityStore
 from ._backfill_collections import CHOICES, resolve_collections
 from ._common import (
     EXIT_OK,
@@ -35,8 +33,9 @@ from ._common import (
 )
 from ._qdrant import add_qdrant_options, open_source, qdrant_secret, qdrant_target
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # psycopg and qdrant-client load when the command runs, not for --help
     from ..projection.projector import QdrantProjector
+    from ..storage.postgres import PostgresQualityStore
 
 __all__ = ["add_check_options", "check_projection", "format_check", "register"]
 
@@ -123,6 +122,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _opened(
     args: argparse.Namespace, secret: str | None
 ) -> Iterator[tuple[QdrantProjector, PostgresQualityStore, tuple[str, ...], int]]:
+    from ..storage._pg import DEFAULT_CONNECT_TIMEOUT
+    from ..storage.postgres import PostgresQualityStore
+
     target = qdrant_target(args)  # configuration errors first, then the database, then Qdrant
     store = PostgresQualityStore(database_url(args), timeout=DEFAULT_CONNECT_TIMEOUT)
     try:
