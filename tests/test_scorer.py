@@ -29,8 +29,9 @@ from pattern_quality.scoring import DEFAULT_RUBRIC, rubric_2_0_0, rubric_3_0_0
 from pattern_quality.testing.strategies import invalid_pattern_mappings, pattern_mappings
 from tests import legacy_rubric
 
-# The tests below pin rubric 1.0.0's legacy floats; the default (2.0.0) is
-# checked in test_rubric_2_0_0_stays_available_with_its_own_composite and tests/test_rubric_2_0_0*.py.
+# The tests below pin rubric 1.0.0's legacy floats; the default (3.0.0) is checked in
+# test_default_rubric_is_3_0_0 and tests/test_rubric_3_0_0*.py, 2.0.0 in
+# test_rubric_2_0_0_stays_available_with_its_own_composite and tests/test_rubric_2_0_0*.py.
 SCORER = PatternQualityScorer(rubric="1.0.0")
 BULK = PatternQualityScorer(rubric="1.0.0", explain=False)
 
