@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 from .backfill import BackfillReport, RetryPolicy, abackfill, backfill
 from .errors import (
+    AuthenticationError,
     BackfillError,
     CollectionNotFoundError,
     ConfigurationError,
+    DatabaseConfigurationError,
     DatabaseUnavailableError,
     MigrationError,
     PatternQualityError,
@@ -17,6 +19,7 @@ from .errors import (
     QdrantUnavailableError,
     SchemaNotReadyError,
     StoreError,
+    StoreTimeoutError,
 )
 from .filtering import AsyncQualityFilter, FilterResult, QualityFilter
 from .hashing import content_hash
@@ -82,10 +85,12 @@ __all__ = [
     "AsyncQdrantPatternSource",
     "AsyncQualityFilter",
     "AsyncQualityStore",
+    "AuthenticationError",
     "BackfillError",
     "BackfillReport",
     "CollectionNotFoundError",
     "ConfigurationError",
+    "DatabaseConfigurationError",
     "DatabaseUnavailableError",
     "FilterResult",
     "Finding",
@@ -107,6 +112,7 @@ __all__ = [
     "RetryPolicy",
     "SchemaNotReadyError",
     "StoreError",
+    "StoreTimeoutError",
     "StoredQuality",
     "Tier",
     "VerifyReport",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import psycopg
 from psycopg.rows import TupleRow
 
-from ._pg import DEFAULT_CONNECT_TIMEOUT, connect_options, translate_error
+from ._pg import DEFAULT_CONNECT_TIMEOUT, connect_options, driver_error, translate_error
 
 __all__ = ["connect"]
 
@@ -43,4 +43,4 @@ def connect(
     try:
         return psycopg.Connection.connect(dsn, autocommit=autocommit, **options)
     except psycopg.Error as exc:
-        raise translate_error(exc, dsn, action) from exc
+        raise translate_error(exc, dsn, action) from driver_error(exc, dsn)

@@ -25,7 +25,7 @@ from ..ids import canonical_pattern_id, canonical_pattern_ids
 from ..models import QualityScore, StoredQuality
 from . import statements
 from ._connect import connect
-from ._pg import connect_options, describe_target, translate_error
+from ._pg import connect_options, describe_target, driver_error, translate_error
 from .rows import UpsertRow, prepare_upsert, stored_from_row
 
 __all__ = ["PostgresQualityStore"]
@@ -185,7 +185,7 @@ class PostgresQualityStore:
                     with self._pool.connection() as pconn:
                         row = _checked(pconn, params, self._dsn, action)
                 except psycopg.Error as exc:
-                    raise translate_error(exc, self._dsn, action) from exc
+                    raise translate_error(exc, self._dsn, action) from driver_error(exc, self._dsn)
             statements.check_schema_row(self._t, row, describe_target(self._dsn))
             self._opened = True
 
@@ -198,7 +198,7 @@ class PostgresQualityStore:
             with self._pool.connection() as conn, conn.transaction():
                 yield conn
         except psycopg.Error as exc:
-            raise translate_error(exc, self._dsn, action) from exc
+            raise translate_error(exc, self._dsn, action) from driver_error(exc, self._dsn)
 
     @contextmanager
     def _read(self, action: str) -> Iterator[psycopg.Connection[Any]]:
@@ -210,7 +210,7 @@ class PostgresQualityStore:
             with self._pool.connection() as conn:
                 yield conn
         except psycopg.Error as exc:
-            raise translate_error(exc, self._dsn, action) from exc
+            raise translate_error(exc, self._dsn, action) from driver_error(exc, self._dsn)
 
     def upsert(self, scores: QualityScore | Iterable[QualityScore]) -> int:
         """Write scores in one transaction; the latest measurement per pattern wins.
@@ -369,4 +369,4 @@ def _checked(
         with _cursor(conn) as cur:
             return cur.execute(statements.SCHEMA_CHECK_SQL, params).fetchone()
     except psycopg.Error as exc:
-        raise translate_error(exc, dsn, action) from exc
+        raise translate_error(exc, dsn, action) from driver_error(exc, dsn)

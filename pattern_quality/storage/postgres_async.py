@@ -23,7 +23,7 @@ from ..ids import canonical_pattern_id, canonical_pattern_ids
 from ..models import QualityScore, StoredQuality
 from . import statements
 from ._connect_async import aconnect
-from ._pg import connect_options, describe_target, translate_error
+from ._pg import connect_options, describe_target, driver_error, translate_error
 from .rows import UpsertRow, prepare_upsert, stored_from_row
 
 __all__ = ["AsyncPostgresQualityStore"]
@@ -187,7 +187,7 @@ class AsyncPostgresQualityStore:
                     async with self._pool.connection() as pconn:
                         row = await _checked(pconn, params, self._dsn, action)
                 except psycopg.Error as exc:
-                    raise translate_error(exc, self._dsn, action) from exc
+                    raise translate_error(exc, self._dsn, action) from driver_error(exc, self._dsn)
             statements.check_schema_row(self._t, row, describe_target(self._dsn))
             self._opened = True
 
@@ -200,7 +200,7 @@ class AsyncPostgresQualityStore:
             async with self._pool.connection() as conn, conn.transaction():
                 yield conn
         except psycopg.Error as exc:
-            raise translate_error(exc, self._dsn, action) from exc
+            raise translate_error(exc, self._dsn, action) from driver_error(exc, self._dsn)
 
     @asynccontextmanager
     async def _read(self, action: str) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
@@ -212,7 +212,7 @@ class AsyncPostgresQualityStore:
             async with self._pool.connection() as conn:
                 yield conn
         except psycopg.Error as exc:
-            raise translate_error(exc, self._dsn, action) from exc
+            raise translate_error(exc, self._dsn, action) from driver_error(exc, self._dsn)
 
     async def upsert(self, scores: QualityScore | Iterable[QualityScore]) -> int:
         """Write scores in one transaction; the latest measurement per pattern wins.
@@ -373,4 +373,4 @@ async def _checked(
         async with _cursor(conn) as cur:
             return await (await cur.execute(statements.SCHEMA_CHECK_SQL, params)).fetchone()
     except psycopg.Error as exc:
-        raise translate_error(exc, dsn, action) from exc
+        raise translate_error(exc, dsn, action) from driver_error(exc, dsn)
