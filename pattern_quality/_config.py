@@ -37,7 +37,13 @@ __all__ = [
 ]
 
 #: Environment variables consulted, in order, when no database URL is given.
-DATABASE_URL_ENV_VARS: tuple[str, ...] = ("PATTERN_QUALITY_DATABASE_URL", "DATABASE_URL")
+#: ``HOST_DATABASE_URL`` comes before ``DATABASE_URL`` as in the legacy tool
+#: (docs/cli.md#the-database-url).
+DATABASE_URL_ENV_VARS: tuple[str, ...] = (
+    "PATTERN_QUALITY_DATABASE_URL",
+    "HOST_DATABASE_URL",
+    "DATABASE_URL",
+)
 
 # user:password@ in a URL, and password=... in a key/value connection string.
 # Greedy to the last '@' of the word: an unencoded '@' or '/' in the password is masked too.
@@ -76,7 +82,8 @@ def resolve_database_url(
         environ: The environment to read (defaults to ``os.environ``).
 
     Returns:
-        ``explicit``, else ``PATTERN_QUALITY_DATABASE_URL``, else ``DATABASE_URL``.
+        ``explicit``, else the first non-empty of ``PATTERN_QUALITY_DATABASE_URL``,
+        ``HOST_DATABASE_URL`` and ``DATABASE_URL``.
 
     Raises:
         ConfigurationError: None of them is set.

@@ -32,7 +32,7 @@ DEFAULT_DATA_DIR: Final = ".pattern_quality"
 
 _HOW_TO_USE_A_SERVER = (
     "point at a real server instead with --database-url URL or the "
-    "PATTERN_QUALITY_DATABASE_URL / DATABASE_URL environment variable"
+    "PATTERN_QUALITY_DATABASE_URL / HOST_DATABASE_URL / DATABASE_URL environment variable"
 )
 
 

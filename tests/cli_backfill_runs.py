@@ -8,6 +8,7 @@ import psycopg
 import pytest
 from qdrant_client import QdrantClient
 
+from pattern_quality._config import DATABASE_URL_ENV_VARS
 from pattern_quality.backfill import RetryPolicy
 from pattern_quality.cli import backfill as cli_backfill
 from pattern_quality.cli import main
@@ -36,7 +37,7 @@ def make_big_qdrant(path: Path) -> Path:
 
 def isolate(monkeypatch: pytest.MonkeyPatch) -> None:
     """No Qdrant or database from the environment; fast retries and connection timeouts."""
-    for name in ("QDRANT_URL", "QDRANT_API_KEY", "PATTERN_QUALITY_DATABASE_URL", "DATABASE_URL"):
+    for name in ("QDRANT_URL", "QDRANT_API_KEY", *DATABASE_URL_ENV_VARS):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(cli_backfill, "DEFAULT_RETRY", RetryPolicy(attempts=2, initial_delay=0.0))
     monkeypatch.setattr(cli_backfill, "DEFAULT_CONNECT_TIMEOUT", 2)

@@ -16,6 +16,7 @@ import psycopg
 import pytest
 from qdrant_client import QdrantClient
 
+from pattern_quality._config import DATABASE_URL_ENV_VARS
 from pattern_quality.backfill import BackfillError, abackfill, backfill
 from pattern_quality.cli import backfill as cli_backfill
 from pattern_quality.cli import main
@@ -270,7 +271,7 @@ def test_cli_changed_only_and_workers(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    for name in ("QDRANT_URL", "QDRANT_API_KEY", "PATTERN_QUALITY_DATABASE_URL", "DATABASE_URL"):
+    for name in ("QDRANT_URL", "QDRANT_API_KEY", *DATABASE_URL_ENV_VARS):
         monkeypatch.delenv(name, raising=False)
     base = ["backfill", "--database-url", migrated_dsn, "--qdrant-path", str(qdrant_path)]
     base += ["--collection", "all"]

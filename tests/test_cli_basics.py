@@ -20,7 +20,7 @@ from tests.legacy_schema import apply_legacy, duplicate_rows, insert_rows, recor
 NAMES = [f"{m.version:03d}_{m.name}" for m in load_migrations()]
 LATEST = NAMES[-1][:3]
 CLOSED = "postgresql://alice:s3cret-pw@127.0.0.1:1/nowhere"
-ENV_VARS = ("PATTERN_QUALITY_DATABASE_URL", "DATABASE_URL")
+ENV_VARS = ("PATTERN_QUALITY_DATABASE_URL", "HOST_DATABASE_URL", "DATABASE_URL")
 
 
 @pytest.fixture
@@ -55,8 +55,8 @@ def test_no_command_prints_help_and_exits_2(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_usage_errors_mask_passwords(capsys: pytest.CaptureFixture[str]) -> None:
-    # --database-url belongs after the command; argparse quotes the misplaced URL.
-    assert main(["--database-url", CLOSED, "migrate"]) == 2
+    # A mistyped option: argparse quotes the URL that follows it.
+    assert main(["migrate", "--databse-url", CLOSED]) == 2
     err = capsys.readouterr().err
     assert "s3cret-pw" not in err
     assert "postgresql://alice:***@127.0.0.1:1/nowhere" in err
@@ -77,6 +77,8 @@ def test_database_url_precedence(no_env: pytest.MonkeyPatch) -> None:
         database_url(none)
     no_env.setenv("DATABASE_URL", "postgresql://generic/db")
     assert database_url(none) == "postgresql://generic/db"
+    no_env.setenv("HOST_DATABASE_URL", "postgresql://host/db")  # legacy: before DATABASE_URL
+    assert database_url(none) == "postgresql://host/db"
     no_env.setenv("PATTERN_QUALITY_DATABASE_URL", "postgresql://specific/db")
     assert database_url(none) == "postgresql://specific/db"
     assert database_url(explicit) == "postgresql://explicit/db"
@@ -90,7 +92,7 @@ def test_no_url_configured_says_so(
     assert capsys.readouterr().err == (
         "pattern-quality: error: no database URL configured and the embedded default is "
         "off (PATTERN_QUALITY_EMBEDDED=0): pass one explicitly (--database-url) or set "
-        "PATTERN_QUALITY_DATABASE_URL or DATABASE_URL\n"
+        "PATTERN_QUALITY_DATABASE_URL or HOST_DATABASE_URL or DATABASE_URL\n"
     )
 
 
@@ -98,6 +100,11 @@ def test_environment_urls_are_used_in_order(
     empty_dsn: str, no_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     no_env.setenv("DATABASE_URL", empty_dsn)
+    assert main(["migrate", "--status"]) == 0
+    capsys.readouterr()
+    # The legacy HOST_DATABASE_URL wins over DATABASE_URL (a deployment setting both).
+    no_env.setenv("DATABASE_URL", CLOSED)
+    no_env.setenv("HOST_DATABASE_URL", empty_dsn)
     assert main(["migrate", "--status"]) == 0
     capsys.readouterr()
     no_env.setenv("PATTERN_QUALITY_DATABASE_URL", CLOSED)  # wins over DATABASE_URL

@@ -40,7 +40,13 @@ def _run_demo(cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "PATTERN_QUALITY_DATABASE_URL", "PATTERN_QUALITY_DATA_DIR"}
+        if k
+        not in {
+            "DATABASE_URL",
+            "HOST_DATABASE_URL",
+            "PATTERN_QUALITY_DATABASE_URL",
+            "PATTERN_QUALITY_DATA_DIR",
+        }
     }
     env["PATTERN_QUALITY_EMBEDDED"] = "1"
     return subprocess.run(
@@ -101,7 +107,7 @@ def test_a_configured_url_wins(
 def test_embedded_default_can_be_turned_off(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in ("DATABASE_URL", "PATTERN_QUALITY_DATABASE_URL"):
+    for name in ("DATABASE_URL", "HOST_DATABASE_URL", "PATTERN_QUALITY_DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PATTERN_QUALITY_EMBEDDED", "0")
     assert main(["demo", "--data-dir", str(tmp_path)]) == 2
@@ -112,7 +118,7 @@ def test_embedded_default_can_be_turned_off(
 def test_embedded_start_failure_says_how_to_use_a_server(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in ("DATABASE_URL", "PATTERN_QUALITY_DATABASE_URL"):
+    for name in ("DATABASE_URL", "HOST_DATABASE_URL", "PATTERN_QUALITY_DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PATTERN_QUALITY_EMBEDDED", "1")
     blocker = tmp_path / "not-a-directory"

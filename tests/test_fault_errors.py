@@ -11,10 +11,12 @@ causes, tracebacks) is checked for every spelling of the password.
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
 import traceback
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -88,11 +90,13 @@ def test_a_wrong_password_is_an_authentication_error_everywhere(
     wrong = password + "X"
     for dsn in (fault_pg.url("pq", wrong, "pqdb"), fault_pg.conninfo("pq", wrong, "pqdb")):
         store = PostgresQualityStore(dsn, timeout=5)
-        calls = [
+        calls: list[Callable[[], object]] = [
             store.open,
-            lambda dsn=dsn: migrate(dsn),
-            lambda dsn=dsn: verify(dsn),
-            lambda dsn=dsn: SCORER.store_quality_metrics_sync(SCORER.score_pattern(PATTERN), dsn),
+            functools.partial(migrate, dsn),
+            functools.partial(verify, dsn),
+            functools.partial(
+                SCORER.store_quality_metrics_sync, SCORER.score_pattern(PATTERN), dsn
+            ),
         ]
         for call in calls:
             with pytest.raises(AuthenticationError, match="authentication failed") as info:
@@ -121,7 +125,7 @@ def test_an_authentication_error_is_not_retried_by_the_backfill(fault_pg: FaultS
 
     store = Counting()
     with pytest.raises(BackfillError) as info:
-        backfill([_mapping(i) for i in range(3)], store, retry=RetryPolicy(4, 0, 1, 0))  # type: ignore[arg-type]
+        backfill([_mapping(i) for i in range(3)], store, retry=RetryPolicy(4, 0, 1, 0))
     assert isinstance(info.value.__cause__, AuthenticationError)
     assert (store.calls, info.value.report.retries) == (1, 0)
     store.inner.close()

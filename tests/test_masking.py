@@ -144,8 +144,8 @@ def test_cli_prints_one_masked_line_and_exits_2(
 def test_cli_usage_errors_never_show_the_password(
     dsn: str, secrets: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # A misplaced --database-url: argparse quotes the unrecognised words.
-    assert main(["--database-url", dsn, "migrate"]) == 2
+    # A mistyped option: argparse quotes the unrecognised words.
+    assert main(["migrate", "--databse-url", dsn]) == 2
     _assert_clean("".join(capsys.readouterr()), secrets)
 
 

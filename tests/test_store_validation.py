@@ -42,7 +42,7 @@ from tests.stores import store_kinds
 T0 = datetime(2024, 5, 1, tzinfo=UTC)
 ID1 = "0b6c3f0e-7d1a-4c55-8f0e-2a9d3c4b5e61"
 ID2 = "0b6c3f0e-7d1a-4c55-8f0e-2a9d3c4b5e62"
-ENV = ("PATTERN_QUALITY_DATABASE_URL", "DATABASE_URL")
+ENV = ("PATTERN_QUALITY_DATABASE_URL", "HOST_DATABASE_URL", "DATABASE_URL")
 
 
 def build(pid: str = ID1, **overrides: object) -> QualityScore:
@@ -302,7 +302,10 @@ async def test_unreachable_database_seed_call(dead_dsn: str) -> None:
 @pytest.mark.anyio
 async def test_no_database_configured(no_database_env: None) -> None:
     scorer = PatternQualityScorer()
-    with pytest.raises(ConfigurationError, match="PATTERN_QUALITY_DATABASE_URL or DATABASE_URL"):
+    with pytest.raises(
+        ConfigurationError,
+        match="PATTERN_QUALITY_DATABASE_URL or HOST_DATABASE_URL or DATABASE_URL",
+    ):
         await scorer.store_quality_metrics(build())
     with pytest.raises(ConfigurationError):
         scorer.store_quality_metrics_sync(build())

@@ -95,6 +95,7 @@ def add_database_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--database-url",
         metavar="URL",
+        default=argparse.SUPPRESS,  # also accepted before the command (cli/_parser.py)
         help=f"PostgreSQL URL (default: {env}, else the embedded PostgreSQL)",
     )
     add_data_dir_option(parser)
@@ -111,6 +112,7 @@ def add_data_dir_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
+        default=argparse.SUPPRESS,  # also accepted before the command (cli/_parser.py)
         help=f"data directory of the embedded PostgreSQL and local Qdrant used when no "
         f"URL is configured (default: ${DATA_DIR_ENV}, else ./.pattern_quality)",
     )

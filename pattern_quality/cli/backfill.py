@@ -25,10 +25,10 @@ from ..backfill.retry import DEFAULT_RETRY
 from ..backfill.runner import backfill
 from ..errors import BackfillError, ConfigurationError, PatternQualityError
 from ..scoring import DEFAULT_RUBRIC, PatternQualityScorer, available_rubrics
-from ..sources.mapping import DEFAULT_COLLECTIONS, KNOWN_COLLECTIONS
 from ..sources.shard import Shard
 from ..storage._pg import DEFAULT_CONNECT_TIMEOUT
 from ..storage.postgres import PostgresQualityStore
+from ._backfill_collections import CHOICES, resolve_collections
 from ._backfill_output import format_failures, format_report
 from ._common import (
     EXIT_FAILURES,
@@ -146,8 +146,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--collection",
         dest="collections",
         action="append",
-        choices=[*KNOWN_COLLECTIONS, "all"],
-        help="collection to score (repeatable; default: code_patterns and execution_patterns)",
+        choices=CHOICES,
+        help="collection to score (repeatable; default: code_patterns and execution_patterns); "
+        "'all': every legacy collection that exists; '*' (quoted): every collection",
     )
     p.add_argument("--limit", type=_non_negative_int, metavar="N", help="read at most N points")
     p.add_argument(
@@ -213,14 +214,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "-q", "--quiet", action="store_true", help="no progress bar and no summary (errors only)"
     )
     p.set_defaults(func=_run)
-
-
-def _collections(chosen: list[str] | None) -> tuple[str, ...]:
-    if not chosen:
-        return DEFAULT_COLLECTIONS
-    if "all" in chosen:
-        return KNOWN_COLLECTIONS
-    return tuple(dict.fromkeys(chosen))
 
 
 def _qdrant_target(args: argparse.Namespace) -> tuple[str, str]:
@@ -302,14 +295,13 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _backfill(args: argparse.Namespace, secret: str | None) -> int:
-    collections = _collections(args.collections)
     show_progress = not args.quiet and sys.stderr.isatty()
     target = _qdrant_target(args)  # configuration errors first, then the database, then Qdrant
     # A dry run writes nothing, but --changed-only still reads the stored rows.
     store = None if args.dry_run and not args.changed_only else _open_store(args)
     try:
         with _open_source(args, target, secret) as source:
-            names = source.check(collections)
+            names = resolve_collections(source, args.collections, quiet=args.quiet)
             total: int | None = None
             if show_progress or args.workers is None:
                 total = source.count(names)

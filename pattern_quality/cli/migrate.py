@@ -2,13 +2,18 @@
 
 Exit codes: 0 success; 1 ``verify`` found problems; 2 the command could not run
 (no database URL, database unreachable, an applied migration file was edited, a
-migration failed and was rolled back).
+migration failed and was rolled back, a destructive ``--down`` was not confirmed).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import Final
 
+import psycopg
+
+from ..errors import PatternQualityError
 from ..schema import (
     MigrationReport,
     MigrationStatus,
@@ -18,16 +23,23 @@ from ..schema import (
     rollback,
     verify,
 )
+from ..schema.statements import TABLE_ROWS_SQL
+from ..storage._connect import connect
 from ._common import (
     EXIT_FAILURES,
     EXIT_OK,
+    EXIT_UNAVAILABLE,
     add_database_option,
     add_json_option,
     database_url,
+    error,
     print_json,
 )
 
 __all__ = ["register"]
+
+#: The migration whose down-file drops the table with every stored score.
+TABLE_VERSION: Final = 12
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -62,6 +74,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="print what would run (and how many duplicate rows 014 would collapse)",
     )
+    mig.add_argument(
+        "-y",
+        "--yes",
+        action="store_true",
+        help="confirm a destructive --down (below 12 drops the table and every score) "
+        "without being asked; required when stdin is not a terminal",
+    )
     mig.set_defaults(func=_migrate)
 
     ver = subparsers.add_parser(
@@ -86,11 +105,47 @@ def _migrate(args: argparse.Namespace) -> int:
         _print_status(migration_status(url))
         return EXIT_OK
     if args.down is not None:
+        if not args.dry_run and not _confirmed(url, args.down, args.yes):
+            return EXIT_UNAVAILABLE
         report = rollback(url, args.down, dry_run=args.dry_run)
     else:
         report = migrate(url, args.to, dry_run=args.dry_run)
     _print_report(report)
     return EXIT_OK
+
+
+def _stored_rows(url: str) -> int | None:
+    try:
+        with connect(url, action="count the stored scores") as conn:
+            row = conn.execute(TABLE_ROWS_SQL).fetchone()
+    except (PatternQualityError, psycopg.Error):
+        return None  # the rollback itself reports a database that cannot be used
+    return None if row is None else int(row[0])
+
+
+def _confirmed(url: str, to_version: int, yes: bool) -> bool:
+    """Ask before a rollback that drops the table (on a terminal), or require ``--yes``."""
+    plan = rollback(url, to_version, dry_run=True)
+    if not any(step.version == TABLE_VERSION for step in plan.steps) or yes:
+        return True
+    rows = _stored_rows(url)
+    what = "every stored score" if rows is None else f"its {rows:,} stored score(s)"
+    danger = (
+        f"migrate --down {to_version} drops pattern_quality_metrics and {what} ({plan.database})"
+    )
+    if not sys.stdin.isatty():
+        error(f"{danger}: pass --yes to confirm; nothing was changed")
+        return False
+    print(f"{danger}.", file=sys.stderr)
+    print("Type 'yes' to drop it: ", end="", file=sys.stderr, flush=True)
+    try:
+        answer = sys.stdin.readline().strip().lower()
+    except (OSError, ValueError):
+        answer = ""
+    if answer in {"yes", "y"}:
+        return True
+    print("pattern-quality: cancelled; nothing was changed", file=sys.stderr)
+    return False
 
 
 def _version(version: int | None) -> str:

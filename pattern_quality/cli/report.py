@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Final
@@ -12,7 +13,7 @@ from ..models import Tier
 from ..report import Summary, SummaryBuilder, format_summary
 from ..storage.base import QualityStore
 from ..storage.postgres import PostgresQualityStore
-from ._common import EXIT_OK, add_database_option, database_url
+from ._common import EXIT_OK, EXIT_UNAVAILABLE, add_database_option, database_url, error
 
 __all__ = [
     "BINS",
@@ -137,14 +138,32 @@ def format_histogram(hist: list[int]) -> str:
     return "\n".join(lines)
 
 
+def _write_plot(store: QualityStore, path: Path) -> bool:
+    """Write the figure; say which extra to install (and return False) without it."""
+    try:
+        import matplotlib  # noqa: F401  (checked before reading the rows again)
+        import pandas  # noqa: F401
+    except ImportError:
+        error(
+            f"--plot needs the notebook extra (pandas, matplotlib), so {path} was not "
+            "written: pip install 'pattern-quality[notebook]'"
+        )
+        return False
+    from ..explore import load_metrics, plot_distribution
+
+    plot_distribution(load_metrics(store)).savefig(path, dpi=120)
+    return True
+
+
 def run(args: argparse.Namespace) -> int:
-    """Read the stored scores and print (or write) the report.
+    """Read the stored scores and print the report, then write the figure of ``--plot``.
 
     Args:
         args: Parsed arguments (``database_url``, ``json``, ``plot``).
 
     Returns:
-        0 on success.
+        0 on success; 2 when ``--plot`` was asked for without the ``notebook``
+        extra (the report is still printed).
 
     Raises:
         PatternQualityError: The database is unavailable or not migrated (the CLI
@@ -152,17 +171,18 @@ def run(args: argparse.Namespace) -> int:
     """
     with PostgresQualityStore(database_url(args)) as store:
         summary, hist = read_distribution(store)
-        if args.plot is not None:
-            from ..explore import load_metrics, plot_distribution
-
-            plot_distribution(load_metrics(store)).savefig(args.plot, dpi=120)
-    if args.json:
-        print(json.dumps(report_json(summary, hist), indent=2))
-    else:
-        title = f"{summary.total:,} stored scores (rubric {', '.join(summary.versions) or '-'})"
-        print(format_summary(summary, title=title))
-        print()
-        print(format_histogram(hist))
-        if args.plot is not None:
-            print(f"\nfigure written to {args.plot}")
+        if args.json:
+            print(json.dumps(report_json(summary, hist), indent=2))
+        else:
+            title = f"{summary.total:,} stored scores (rubric {', '.join(summary.versions) or '-'})"
+            print(format_summary(summary, title=title))
+            print()
+            print(format_histogram(hist))
+        sys.stdout.flush()  # the report comes first, whatever happens to the figure
+        if args.plot is None:
+            return EXIT_OK
+        if not _write_plot(store, args.plot):
+            return EXIT_UNAVAILABLE
+    if not args.json:
+        print(f"\nfigure written to {args.plot}")
     return EXIT_OK

@@ -26,6 +26,7 @@ __all__ = [
     "RANGE_LABELS",
     "SELECT_APPLIED_SQL",
     "SET_CHECKSUM_SQL",
+    "TABLE_ROWS_SQL",
     "TABLES_SQL",
     "UNIQUE_CONSTRAINT",
 ]
@@ -135,3 +136,6 @@ RANGES_SQL: Final = (
     )
     + " FROM pattern_quality_metrics"
 )
+
+#: Rows in the table (``migrate --down`` below 012 says how many scores it would drop).
+TABLE_ROWS_SQL: Final = "SELECT count(*)::bigint FROM pattern_quality_metrics"

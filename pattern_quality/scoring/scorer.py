@@ -192,7 +192,7 @@ class PatternQualityScorer:
         pool per URL, reused across calls, see
         :func:`pattern_quality.storage.close_pools`); the store bound with
         ``PatternQualityScorer(store=...)``; the shared store of
-        ``PATTERN_QUALITY_DATABASE_URL`` / ``DATABASE_URL``.
+        ``PATTERN_QUALITY_DATABASE_URL`` / ``HOST_DATABASE_URL`` / ``DATABASE_URL``.
 
         Args:
             scores: One :class:`QualityScore` or an iterable of them.

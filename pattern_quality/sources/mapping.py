@@ -118,10 +118,12 @@ def _default(value: object, default: str) -> object:
 
 
 def _first(payload: Mapping[str, Any], *keys: str) -> Any:
-    # A key counts as absent when it is missing or null (docs/legacy.md#pattern-input).
+    # The legacy tool chained the keys with Python ``or``: a missing, null or
+    # falsy value ("" , 0.0, [], {}) falls back to the next key
+    # (docs/legacy.md#qdrant-points-to-patterns). Stored rows were computed so.
     for key in keys:
         value = payload.get(key)
-        if value is not None:
+        if value:
             return value
     return None
 
@@ -131,10 +133,11 @@ def point_to_pattern(
 ) -> Pattern:
     """Map one Qdrant point to a :class:`Pattern` (docs/legacy.md#qdrant-points-to-patterns).
 
-    A payload key counts as absent when it is missing or ``null``. ``node_type``
-    falls back to the first element of ``node_types``; ``code`` to
-    ``content_preview``; ``text`` to ``description``; ``confidence`` to
-    ``pattern_confidence``; ``pattern_name`` defaults to ``unnamed_pattern``.
+    As the legacy tool did, with Python ``or``: ``code`` falls back to
+    ``content_preview``, ``text`` to ``description``, ``node_type`` to the first
+    element of ``node_types`` and ``confidence`` to ``pattern_confidence`` when
+    the first key is missing, ``null`` or falsy (``""``, ``0``, ``0.0``);
+    ``pattern_name`` defaults to ``unnamed_pattern`` when missing or ``null``.
 
     Args:
         collection: The collection name (kept in :attr:`Pattern.extra`).
@@ -149,15 +152,13 @@ def point_to_pattern(
     """
     data: Mapping[str, Any] = {} if payload is None else payload
     node_type = data.get("node_type")
-    if node_type is None:
+    if not node_type:  # legacy ``or``: "" falls back to node_types too
         node_types = data.get("node_types")
-        if node_types is not None:
-            if not isinstance(node_types, list | tuple):
-                raise PatternValidationError(
-                    f"node_types: expected a list, got {type(node_types).__name__} "
-                    f"{_short(node_types)}"
-                )
-            node_type = node_types[0] if node_types else None
+        if node_types is not None and not isinstance(node_types, list | tuple):
+            raise PatternValidationError(
+                f"node_types: expected a list, got {type(node_types).__name__} {_short(node_types)}"
+            )
+        node_type = node_types[0] if node_types else None
     return Pattern(
         pattern_id=pattern_id_for_point(point_id),
         pattern_name=_default(data.get("pattern_name"), "unnamed_pattern"),

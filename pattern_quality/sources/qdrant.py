@@ -158,6 +158,21 @@ class QdrantPatternSource(QdrantSourceBase):
             raise missing_collections_error(missing, available, self._where)
         return names
 
+    def collection_names(self) -> tuple[str, ...]:
+        """Return the name of every collection in this Qdrant, sorted.
+
+        Returns:
+            The names (empty when there is none).
+
+        Raises:
+            QdrantUnavailableError: Qdrant cannot be reached.
+        """
+        try:
+            response = self._client.get_collections()
+        except CLIENT_ERRORS as exc:
+            raise self._error(exc, "list collections") from exc
+        return tuple(sorted(c.name for c in response.collections))
+
     def count(self, collections: Iterable[str] | str | None = None) -> int:
         """Return the number of points in the collections (all shards).
 

@@ -85,7 +85,7 @@ class PostgresQualityStore:
 
         Args:
             dsn: Connection string or URL; defaults to ``PATTERN_QUALITY_DATABASE_URL``,
-                then ``DATABASE_URL``.
+                then ``HOST_DATABASE_URL``, then ``DATABASE_URL``.
             min_size: Connections the pool keeps open.
             max_size: Most connections the pool opens.
             timeout: Seconds to wait for a pool connection (and, unless the DSN

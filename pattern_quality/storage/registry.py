@@ -37,7 +37,8 @@ def shared_store(database_url: str | None = None) -> PostgresQualityStore:
 
     Args:
         database_url: Connection string or URL; defaults to
-            ``PATTERN_QUALITY_DATABASE_URL``, then ``DATABASE_URL``.
+            ``PATTERN_QUALITY_DATABASE_URL``, then ``HOST_DATABASE_URL``, then
+            ``DATABASE_URL``.
 
     Returns:
         The shared store (its pool opens, and the schema is checked, on first use).

@@ -1,0 +1,156 @@
+"""Helpers every language's reader shares: comment classes, lines, repetition, I/O names."""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+__all__ = [
+    "IO_CALL",
+    "KIND_BASE",
+    "ENTRY_POINTS",
+    "STUB_OK",
+    "is_doc_comment",
+    "io_kind",
+    "line_counts",
+    "repetition",
+]
+
+_LICENCE: Final = re.compile(
+    r"spdx-|copyright|\(c\)\s*\d|licen[cs]ed?\b|all rights reserved|permission is hereby",
+    re.IGNORECASE,
+)
+_DIRECTIVE: Final = re.compile(
+    r"^(?:noqa|type:|pragma|pylint:|fmt:|mypy:|isort:|pyright:|ruff:|-\*-|eslint|prettier|"
+    r"@ts-|tslint:|shellcheck|yamllint|jshint|istanbul|c8 )",
+    re.IGNORECASE,
+)
+_ALNUM: Final = re.compile(r"[^\W_]")
+
+#: ``# stub-ok: <reason>`` (the reason is optional in the marker, required for full credit).
+STUB_OK: Final = re.compile(r"stub-ok\b:?\s*(.*)", re.IGNORECASE)
+
+#: The ONEX node kind a base class names (``NodeEffect`` -> ``effect``).
+KIND_BASE: Final = re.compile(r"(?:^|\.)Node(Effect|Compute|Reducer|Orchestrator)\w*$")
+
+#: Handler entry points: name -> the node kind it implies (``""`` for any kind).
+ENTRY_POINTS: Final = {
+    "handle": "",
+    "execute": "",
+    "compute": "compute",
+    "process": "",
+    "reduce": "reducer",
+    "orchestrate": "orchestrator",
+    "execute_effect": "effect",
+    "execute_compute": "compute",
+    "execute_reduction": "reducer",
+    "execute_orchestration": "orchestrator",
+}
+
+
+def is_doc_comment(text: str) -> bool:
+    """Whether a comment documents: words, not a licence header, directive or shebang.
+
+    Args:
+        text: The comment including its marker (``#``, ``//``, ``--``, ``/*``).
+
+    Returns:
+        ``True`` for a comment a reader learns from.
+    """
+    if text.startswith("#!"):
+        return False
+    body = text.lstrip("#/*-! \t")
+    if _ALNUM.search(body) is None:
+        return False
+    if _DIRECTIVE.match(body) or "coding:" in body[:20]:
+        return False
+    return _LICENCE.search(body) is None
+
+
+_IO: Final = re.compile(
+    r"^(?:open|print|input|breakpoint)$"
+    r"|^(?:requests|httpx|aiohttp|urllib3?|urllib\.request|socket|subprocess|shutil|smtplib|"
+    r"ftplib|psycopg2?|asyncpg|sqlite3|boto3|redis|aiofiles|pika|kafka)\.\w+"
+    r"|^os\.(?:system|popen|remove|unlink|makedirs|mkdir|rename|replace|listdir|scandir|walk|"
+    r"getenv|environ\.get|rmdir|chmod|startfile|spawn\w*|exec\w*)$"
+    r"|\.(?:read_text|write_text|read_bytes|write_bytes|unlink|mkdir|touch|iterdir|glob)$"
+    r"|^(?:fetch|axios|fs\.\w+|child_process\.\w+|process\.env)"
+)
+_CLOCK: Final = re.compile(
+    r"^(?:time\.(?:time|time_ns|sleep|monotonic|perf_counter|localtime|gmtime)"
+    r"|(?:datetime\.)?datetime\.(?:now|utcnow|today)|date\.today|asyncio\.sleep|Date\.now"
+    r"|new Date|performance\.now|setTimeout)$"
+)
+_RANDOM: Final = re.compile(
+    r"^(?:random\.\w+|secrets\.\w+|uuid\.uuid[14]|uuid[14]|os\.urandom|np\.random\.\w+"
+    r"|numpy\.random\.\w+|Math\.random|crypto\.randomUUID)$"
+)
+
+#: One regex that any I/O, clock or randomness callee matches (a fast pre-check).
+IO_CALL: Final = re.compile(f"(?:{_IO.pattern})|(?:{_CLOCK.pattern})|(?:{_RANDOM.pattern})")
+
+
+def io_kind(callee: str) -> str:
+    """Classify a called name as I/O, clock or randomness.
+
+    Args:
+        callee: The called expression's text, e.g. ``requests.get``.
+
+    Returns:
+        ``"io"``, ``"clock"``, ``"randomness"`` or ``""``.
+    """
+    if _CLOCK.search(callee):
+        return "clock"
+    if _RANDOM.search(callee):
+        return "randomness"
+    if _IO.search(callee):
+        return "io"
+    return ""
+
+
+def line_counts(text: str, comment_prefixes: tuple[str, ...]) -> tuple[int, int]:
+    """Count non-blank lines and own-line comment lines.
+
+    Args:
+        text: The source.
+        comment_prefixes: Markers that start a comment line (``("#",)``, ``("//", "/*", "*")``).
+
+    Returns:
+        ``(non_blank, comment_only)``.
+    """
+    non_blank = 0
+    comment = 0
+    for line in text.splitlines():
+        stripped = line.lstrip()
+        if stripped:
+            non_blank += 1
+            if stripped.startswith(comment_prefixes):
+                comment += 1
+    return non_blank, comment
+
+
+_MIN_REPEAT: Final = 24
+
+
+def repetition(text: str) -> tuple[float, int]:
+    """Share of substantial lines (24+ characters of code) that repeat an earlier line.
+
+    Args:
+        text: The source.
+
+    Returns:
+        ``(share, substantial_lines)``.
+    """
+    seen: set[str] = set()
+    repeated = 0
+    total = 0
+    for line in text.splitlines():
+        stripped = line.strip()
+        if len(stripped) < _MIN_REPEAT or stripped[0] in "#/*-\"'":
+            continue
+        total += 1
+        if stripped in seen:
+            repeated += 1
+        else:
+            seen.add(stripped)
+    return (repeated / total if total else 0.0), total
