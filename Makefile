@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: demo test lint typecheck pytest bench clean venv generate
+.PHONY: demo test lint typecheck pytest bench clean venv generate evidence
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,12 @@ bench: $(STAMP)
 	@set -e; for b in $(BENCHES); do \
 		echo "== tests.benchmarks.$$b"; $(BIN)/python -m tests.benchmarks.$$b; \
 	done
+
+# The evidence on real platform code (docs/rubric.md): downloads the pinned wheels into the
+# cache dir on first use, so it is not part of `make test`.
+evidence: $(STAMP)
+	$(BIN)/python -m tests.evidence.corpus build
+	$(BIN)/python -m tests.evidence.evaluate
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis dist build

@@ -237,7 +237,7 @@ def test_report_to_dict_and_averages() -> None:
         "collections", "dry_run", "completed", "ok", "seen", "scored", "stored", "skipped",
         "changed_only", "unchanged", "workers", "failed", "failures", "tiers",
         "dimension_averages", "batches", "retries", "elapsed", "throughput", "rubric_version",
-        "error",
+        "error", "project", "projected", "projection_newer", "not_projected",
     ]  # fmt: skip
     assert (doc["changed_only"], doc["unchanged"], doc["workers"]) == (False, 0, 1)
     assert list(doc["tiers"]) == ["excellent", "good", "fair", "poor"]

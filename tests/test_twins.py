@@ -43,6 +43,10 @@ from pattern_quality.backfill._retrying import retrying
 from pattern_quality.backfill._retrying_async import aretrying
 from pattern_quality.backfill.steps import Batches
 from pattern_quality.backfill.steps_async import AsyncBatches
+from pattern_quality.projection.projector import QdrantProjector
+from pattern_quality.projection.projector_async import AsyncQdrantProjector
+from pattern_quality.projection.rebuild import project_stored, verify_projection
+from pattern_quality.projection.rebuild_async import aproject_stored, averify_projection
 from pattern_quality.sources.base import AsyncPatternSource, PatternSource
 from pattern_quality.storage._connect import connect
 from pattern_quality.storage._connect_async import aconnect
@@ -150,11 +154,14 @@ FUNCTIONS: list[tuple[Callable[..., Any], Callable[..., Any]]] = [
     (connect, aconnect),
     (retrying, aretrying),
     (store_scores, astore_scores),
+    (project_stored, aproject_stored),
+    (verify_projection, averify_projection),
 ]
 CLASSES: list[tuple[type, type]] = [
     (PostgresQualityStore, AsyncPostgresQualityStore),
     (InMemoryQualityStore, AsyncInMemoryQualityStore),
     (QdrantPatternSource, AsyncQdrantPatternSource),
+    (QdrantProjector, AsyncQdrantProjector),
     (QualityFilter, AsyncQualityFilter),
     (Batches, AsyncBatches),
     (PatternSource, AsyncPatternSource),
@@ -174,7 +181,7 @@ INTENDED: dict[tuple[str, str], tuple[str, str, str]] = {
     ),
 }
 #: Methods of an async twin that are plain functions there too.
-PLAIN = {"__init__", "__aiter__", "from_pool", "from_url", "local"}
+PLAIN = {"__init__", "__aiter__", "from_pool", "from_url", "local", "projector"}
 #: A Protocol declares an async generator method as a plain one returning an async iterator.
 PLAIN_IN = {(AsyncQualityStore, "iter_all")}
 _DUNDERS = {"__init__", "__aenter__", "__aexit__", "__aiter__", "__enter__", "__exit__", "__iter__"}

@@ -48,6 +48,8 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("pattern_quality/schema/runner_async.py", "pattern_quality/schema/runner.py"),
     ("pattern_quality/backfill/_retrying_async.py", "pattern_quality/backfill/_retrying.py"),
     ("pattern_quality/sources/qdrant_async.py", "pattern_quality/sources/qdrant.py"),
+    ("pattern_quality/projection/projector_async.py", "pattern_quality/projection/projector.py"),
+    ("pattern_quality/projection/rebuild_async.py", "pattern_quality/projection/rebuild.py"),
 )
 
 #: Async name -> sync name, applied to identifiers, strings and comments.
@@ -80,6 +82,9 @@ NAMES: dict[str, str] = {
     "averify": "verify",
     "aretrying": "retrying",
     "AsyncQdrantPatternSource": "QdrantPatternSource",
+    "AsyncQdrantProjector": "QdrantProjector",
+    "aproject_stored": "project_stored",
+    "averify_projection": "verify_projection",
 }
 
 # The async modules themselves: ``from ._connect_async import aconnect`` -> ``from ._connect ...``.

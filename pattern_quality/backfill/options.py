@@ -9,8 +9,9 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
-from typing import Final, TypeAlias
+from typing import Any, Final, TypeAlias
 
 from .._config import mask_dsn
 from ..errors import BackfillError, PatternQualityError
@@ -27,6 +28,7 @@ __all__ = [
     "check_items",
     "finish",
     "no_collections",
+    "projector_for",
     "start_run",
     "stop_message",
     "stopped",
@@ -49,6 +51,7 @@ def start_run(
     dry_run: bool,
     changed_only: bool,
     workers: int,
+    project: bool = False,
 ) -> BackfillRun:
     """Check the options both twins take and start the run's state.
 
@@ -62,6 +65,7 @@ def start_run(
         dry_run: Write nothing.
         changed_only: Skip patterns whose stored row is unchanged.
         workers: Processes that score.
+        project: Committed batches are projected into Qdrant.
 
     Returns:
         The run.
@@ -81,7 +85,45 @@ def start_run(
         dry_run=dry_run,
         changed_only=changed_only,
         workers=check_workers(workers),
+        project=project,
     )
+
+
+def projector_for(project: object, source: object, *, dry_run: bool, asynchronous: bool) -> Any:
+    """Return the projector a ``project=`` option asks for (``None``: no projection).
+
+    Args:
+        project: ``False``, ``True`` (the source's own projector, over its client)
+            or a projector.
+        source: The backfill's source.
+        dry_run: The run writes nothing.
+        asynchronous: The caller is :func:`~.runner_async.abackfill`.
+
+    Returns:
+        The projector, or ``None``.
+
+    Raises:
+        ValueError: ``project`` with ``dry_run``; ``project=True`` with a source
+            that has no Qdrant points; a projector of the other kind (sync / async).
+    """
+    if project is False or project is None:
+        return None
+    if dry_run:
+        raise ValueError("project= writes Qdrant payloads: it cannot be combined with dry_run=True")
+    if project is True:
+        make = getattr(source, "projector", None)
+        if not callable(make):
+            raise ValueError(
+                "project=True needs a Qdrant source (QdrantPatternSource or "
+                "AsyncQdrantPatternSource), whose points receive the projection; "
+                "or pass project=QdrantProjector(client)"
+            )
+        project = make()
+    method = getattr(project, "project", None)
+    if not callable(method) or inspect.iscoroutinefunction(method) != asynchronous:
+        want = "an AsyncQdrantProjector" if asynchronous else "a QdrantProjector"
+        raise ValueError(f"project= needs {want} here, got {type(project).__name__}")
+    return project
 
 
 def no_collections(collections: object) -> None:

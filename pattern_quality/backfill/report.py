@@ -21,6 +21,7 @@ __all__ = [
     "BackfillReport",
     "FailureExample",
     "FailureGroup",
+    "Unprojected",
     "tier_counts",
 ]
 
@@ -85,6 +86,39 @@ class FailureGroup:
         }
 
 
+@attrs.frozen(slots=True)
+class Unprojected:
+    """A batch that was stored in the database but not projected into Qdrant.
+
+    Its rows are committed; ``pattern-quality project`` (or a re-run with the
+    projection) writes their payloads later.
+
+    Attributes:
+        batch: The batch's number in the run (from 1).
+        rows: Scores in the batch.
+        reason: Why the projection failed (secrets removed).
+        pattern_ids: Up to :data:`MAX_EXAMPLES` of the batch's pattern ids.
+    """
+
+    batch: int
+    rows: int
+    reason: str
+    pattern_ids: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the batch as a JSON-ready mapping.
+
+        Returns:
+            ``{"batch", "rows", "reason", "pattern_ids"}``.
+        """
+        return {
+            "batch": self.batch,
+            "rows": self.rows,
+            "reason": self.reason,
+            "pattern_ids": list(self.pattern_ids),
+        }
+
+
 def tier_counts() -> dict[str, int]:
     """Return a zero count per tier.
 
@@ -120,6 +154,11 @@ class BackfillReport:
         elapsed: Wall-clock seconds of the run.
         rubric_version: The rubric the scores were computed with.
         error: Why the run stopped early, when it did.
+        project: Committed batches were projected into the Qdrant payloads.
+        projected: Points whose quality payload was written.
+        projection_newer: Points left alone because their payload holds a newer
+            measurement (latest wins).
+        not_projected: Batches stored in the database whose projection failed.
     """
 
     collections: tuple[str, ...] = ()
@@ -140,6 +179,10 @@ class BackfillReport:
     elapsed: float = 0.0
     rubric_version: str = ""
     error: str | None = None
+    project: bool = False
+    projected: int = 0
+    projection_newer: int = 0
+    not_projected: tuple[Unprojected, ...] = ()
 
     @property
     def summary(self) -> Summary:
@@ -163,8 +206,8 @@ class BackfillReport:
 
     @property
     def ok(self) -> bool:
-        """The run completed and nothing failed."""
-        return self.completed and not self.failures
+        """The run completed, nothing failed and every stored batch was projected (if asked)."""
+        return self.completed and not self.failures and not self.not_projected
 
     def to_dict(self) -> dict[str, Any]:
         """Return the report as a JSON-ready mapping (``--json`` prints this).
@@ -194,4 +237,8 @@ class BackfillReport:
             "throughput": self.throughput,
             "rubric_version": self.rubric_version,
             "error": self.error,
+            "project": self.project,
+            "projected": self.projected,
+            "projection_newer": self.projection_newer,
+            "not_projected": [b.to_dict() for b in self.not_projected],
         }

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ..errors import PatternQualityError, StepFailed
 from ..scoring import PatternQualityScorer
@@ -38,6 +39,7 @@ from .options import (
     check_items,
     finish,
     no_collections,
+    projector_for,
     start_run,
     stopped,
 )
@@ -45,6 +47,9 @@ from .report import BackfillReport
 from .retry import DEFAULT_RETRY, RetryPolicy
 from .state import BackfillRun
 from .steps import Batches
+
+if TYPE_CHECKING:
+    from ..projection.projector import QdrantProjector
 
 __all__ = ["backfill"]
 
@@ -78,6 +83,7 @@ def backfill(
     workers: int = 1,
     retry: RetryPolicy = DEFAULT_RETRY,
     progress: Progress | None = None,
+    project: bool | QdrantProjector = False,
 ) -> BackfillReport:
     """Score every pattern of ``source`` and store the scores in batches.
 
@@ -109,6 +115,12 @@ def backfill(
         retry: How failed reads and writes are retried (transient errors only).
         progress: Called with the number of items read since its previous call,
             about every ``batch_size`` items and at the end.
+        project: After each batch is committed, write its scores into the
+            payloads of their Qdrant points (docs/backfill.md, "Projecting quality
+            into Qdrant"): ``True`` uses the source's client (a Qdrant source is
+            needed), or pass a :class:`~pattern_quality.projection.QdrantProjector`.
+            A batch whose projection fails stays stored and is listed in
+            ``report.not_projected`` (``report.ok`` is then false).
 
     Returns:
         The report. Items that could not be scored are in ``report.failures``
@@ -116,7 +128,8 @@ def backfill(
 
     Raises:
         ValueError: Invalid options, no store for a real run or for
-            ``changed_only``, or ``collections`` with a source that has none.
+            ``changed_only``, ``collections`` with a source that has none, or
+            ``project`` with a dry run or a source without Qdrant points.
         CollectionNotFoundError: A collection does not exist (nothing was read).
         QdrantUnavailableError: Qdrant cannot be reached at the start.
         BackfillError: The run stopped part way (a batch could not be read, scored
@@ -132,10 +145,17 @@ def backfill(
         dry_run=dry_run,
         changed_only=changed_only,
         workers=workers,
+        project=project is not False,
     )
+    projector = projector_for(project, source, dry_run=dry_run, asynchronous=False)
     items = _items(source, collections, run)
     batches = Batches(
-        run, None if dry_run else store, store if changed_only else None, run.workers, retry
+        run,
+        None if dry_run else store,
+        store if changed_only else None,
+        run.workers,
+        retry,
+        projector,
     )
     ticker = ProgressTicker(progress, run)
     source_error: PatternQualityError | None = None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from ..errors import PatternQualityError, StepFailed
 from ..scoring import PatternQualityScorer
@@ -25,6 +25,7 @@ from .options import (
     check_items,
     finish,
     no_collections,
+    projector_for,
     start_run,
     stopped,
 )
@@ -32,6 +33,9 @@ from .report import BackfillReport
 from .retry import DEFAULT_RETRY, RetryPolicy
 from .state import BackfillRun
 from .steps_async import AsyncBatches
+
+if TYPE_CHECKING:
+    from ..projection.projector_async import AsyncQdrantProjector
 
 __all__ = ["abackfill"]
 
@@ -80,6 +84,7 @@ async def abackfill(
     workers: int = 1,
     retry: RetryPolicy = DEFAULT_RETRY,
     progress: Progress | None = None,
+    project: bool | AsyncQdrantProjector = False,
 ) -> BackfillReport:
     """The asynchronous twin of :func:`~.runner.backfill`.
 
@@ -104,13 +109,17 @@ async def abackfill(
         workers: Processes that score (1: the event loop's thread).
         retry: How failed reads and writes are retried (transient errors only).
         progress: Called with the number of items read since its previous call.
+        project: Project each committed batch into its Qdrant points (``True``:
+            over the source's client; or an
+            :class:`~pattern_quality.projection.AsyncQdrantProjector`).
 
     Returns:
         The report.
 
     Raises:
         ValueError: Invalid options, no store for a real run or for
-            ``changed_only``, or ``collections`` with a source that has none.
+            ``changed_only``, ``collections`` with a source that has none, or
+            ``project`` with a dry run or a source without Qdrant points.
         CollectionNotFoundError: A collection does not exist (nothing was read).
         QdrantUnavailableError: Qdrant cannot be reached at the start.
         BackfillError: The run stopped part way; ``exc.report`` is the partial report.
@@ -124,10 +133,17 @@ async def abackfill(
         dry_run=dry_run,
         changed_only=changed_only,
         workers=workers,
+        project=project is not False,
     )
+    projector = projector_for(project, source, dry_run=dry_run, asynchronous=True)
     items = await _items(source, collections, run)
     batches = AsyncBatches(
-        run, None if dry_run else store, store if changed_only else None, run.workers, retry
+        run,
+        None if dry_run else store,
+        store if changed_only else None,
+        run.workers,
+        retry,
+        projector,
     )
     ticker = ProgressTicker(progress, run)
     source_error: PatternQualityError | None = None

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, TypeAlias
 
+from .._config import mask_dsn
 from .._construct import check_unit_interval
 from ..errors import PatternValidationError
 from ..hashing import content_hash
@@ -25,6 +26,7 @@ from ..models import (
     QualityScore,
     StoredQuality,
 )
+from ..projection.payload import Projected
 from ..scoring import PatternQualityScorer
 from ..sources.mapping import PointFailure, failure_reason
 from .report import (
@@ -34,13 +36,16 @@ from .report import (
     BackfillReport,
     FailureExample,
     FailureGroup,
+    Unprojected,
     tier_counts,
 )
 from .workers import Failed, Outcome
 
-__all__ = ["BackfillRun", "Pending"]
+__all__ = ["BackfillRun", "Pending", "Projection"]
 
 _OTHER: Final = "other"
+#: What projecting a committed batch gave: the counts, or the error that stopped it.
+Projection: TypeAlias = Projected | Exception
 
 
 class Pending(NamedTuple):
@@ -82,6 +87,7 @@ class BackfillRun:
         dry_run: Echoed in the report.
         changed_only: Echoed in the report (:meth:`keep_changed` does the work).
         workers: Echoed in the report.
+        project: Echoed in the report (the steps project, :meth:`projection` counts).
 
     Raises:
         ValueError: ``batch_size < 1``, ``limit < 0`` or ``min_confidence`` outside [0, 1].
@@ -98,6 +104,7 @@ class BackfillRun:
         dry_run: bool = False,
         changed_only: bool = False,
         workers: int = 1,
+        project: bool = False,
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
@@ -119,6 +126,9 @@ class BackfillRun:
         self.dry_run = dry_run
         self.changed_only = changed_only
         self.workers = workers
+        self.project = project
+        self.projected = self.projection_newer = 0
+        self._not_projected: list[Unprojected] = []
         self._clock = clock
         self._start = clock()
         self.pending: list[Pending] = []
@@ -301,6 +311,22 @@ class BackfillRun:
         self.batches += 1
         self.retries += retries
 
+    def projection(self, number: int, batch: Sequence[QualityScore], outcome: Projection) -> None:
+        """Record how the projection of a committed batch went.
+
+        Args:
+            number: The batch's number.
+            batch: Its scores.
+            outcome: What the projector did, or the error that stopped it.
+        """
+        if isinstance(outcome, Projected):
+            self.projected += outcome.written
+            self.projection_newer += outcome.newer
+            return
+        ids = tuple(str(s.pattern_id) for s in batch[:MAX_EXAMPLES])
+        reason = mask_dsn(str(outcome)) or type(outcome).__name__
+        self._not_projected.append(Unprojected(number, len(batch), reason, ids))
+
     def report(self, *, completed: bool = True, error: str | None = None) -> BackfillReport:
         """Return the report of the run so far.
 
@@ -337,4 +363,8 @@ class BackfillRun:
             elapsed=self._clock() - self._start,
             rubric_version=self.scorer.rubric_version,
             error=error,
+            project=self.project,
+            projected=self.projected,
+            projection_newer=self.projection_newer,
+            not_projected=tuple(self._not_projected),
         )

@@ -10,7 +10,9 @@ goes through three steps:
    is handed to the workers and the caller goes back to reading the source; its
    outcomes are collected when the next batch is handed over;
 3. one atomic ``store.upsert`` per batch, in a background thread (or task) while
-   the caller goes on.
+   the caller goes on; with a projector, once it is committed, the batch's
+   scores are projected into their Qdrant points (one request per collection),
+   and a failed projection is recorded, not raised: the rows stay stored.
 
 So at most one batch is being read, one scored by the workers and one written.
 Reads and writes are retried on transient errors (:class:`~.retry.RetryPolicy`);
@@ -23,33 +25,58 @@ from __future__ import annotations
 
 import contextlib
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from ..errors import StepFailed
 from ..models import QualityScore
+from ..projection.payload import PointsOf, points_of, wanted_payloads
 from ..storage.base import QualityStore
 from ._retrying import retrying
 from .retry import RetryPolicy
-from .state import BackfillRun, Pending
+from .state import BackfillRun, Pending, Projection
 from .workers import PendingScores, ScorePool
+
+if TYPE_CHECKING:
+    from ..projection.projector import QdrantProjector
 
 __all__ = ["Batches"]
 
 
-def _write(store: QualityStore, batch: list[QualityScore], retry: RetryPolicy) -> tuple[int, int]:
-    return retrying(lambda: store.upsert(batch), retry)
+def _write(
+    store: QualityStore,
+    batch: list[QualityScore],
+    retry: RetryPolicy,
+    projector: QdrantProjector | None,
+    points: PointsOf,
+) -> tuple[int, int, Projection | None]:
+    rows, retries = retrying(lambda: store.upsert(batch), retry)
+    if projector is None:
+        return rows, retries, None
+    try:  # the rows are committed: a failed projection is reported, never raised
+        return rows, retries, projector.project(wanted_payloads(batch, points))
+    except Exception as exc:
+        return rows, retries, exc
 
 
 class _Writer:
     """Writes one batch in a background thread while the caller goes on."""
 
-    def __init__(self, store: QualityStore | None, retry: RetryPolicy, run: BackfillRun) -> None:
+    def __init__(
+        self,
+        store: QualityStore | None,
+        retry: RetryPolicy,
+        run: BackfillRun,
+        projector: QdrantProjector | None,
+    ) -> None:
         self._store, self._retry, self._run = store, retry, run
+        self._projector = projector
         self._pool: ThreadPoolExecutor | None = None
-        self._pending: Future[tuple[int, int]] | None = None
+        self._pending: Future[tuple[int, int, Projection | None]] | None = None
+        self._batch: list[QualityScore] = []
         self._what = ""
         self._number = 0
 
-    def submit(self, batch: list[QualityScore]) -> None:
+    def submit(self, batch: list[QualityScore], points: PointsOf) -> None:
         self.wait()
         if self._store is None or not batch:
             return
@@ -57,17 +84,22 @@ class _Writer:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="backfill-writer")
         self._number += 1
         self._what = f"writing batch {self._number} ({len(batch)} scores)"
-        self._pending = self._pool.submit(_write, self._store, batch, self._retry)
+        self._batch = batch
+        self._pending = self._pool.submit(
+            _write, self._store, batch, self._retry, self._projector, points
+        )
 
     def wait(self) -> None:
         pending, self._pending = self._pending, None
         if pending is None:
             return
         try:
-            rows, retries = pending.result()
+            rows, retries, projection = pending.result()
         except Exception as exc:
             raise StepFailed(self._what, exc) from exc
         self._run.committed(rows, retries)
+        if projection is not None:
+            self._run.projection(self._number, self._batch, projection)
 
     def close(self) -> None:
         if self._pending is not None:
@@ -86,6 +118,7 @@ class Batches:
         lookup: The store whose rows ``changed_only`` compares (``None``: off).
         workers: Processes that score (1: this process).
         retry: Retry policy of reads and writes.
+        projector: Projects each committed batch into its Qdrant points (``None``: off).
     """
 
     def __init__(
@@ -95,9 +128,11 @@ class Batches:
         lookup: QualityStore | None,
         workers: int,
         retry: RetryPolicy,
+        projector: QdrantProjector | None = None,
     ) -> None:
         self._run, self._lookup, self._retry = run, lookup, retry
-        self._writer = _Writer(store, retry, run)
+        self._writer = _Writer(store, retry, run, projector)
+        self._projecting = projector is not None
         self._pool = ScorePool(run.scorer, workers) if workers > 1 else None
         self._scoring: tuple[list[Pending], PendingScores, int] | None = None
         self._number = 0
@@ -118,7 +153,7 @@ class Batches:
             self._run.retries += retries
             pending = self._run.keep_changed(pending, stored)
         if self._pool is None:
-            self._writer.submit(self._run.score(pending))
+            self._writer.submit(self._run.score(pending), self._points(pending))
             return
         handle = self._pool.submit([p.pattern for p in pending])
         self._collect()  # the previous batch, while the workers score this one
@@ -134,7 +169,10 @@ class Batches:
         except Exception as exc:
             self._settle()
             raise StepFailed(f"scoring batch {number} ({len(pending)} patterns)", exc) from exc
-        self._writer.submit(self._run.build(pending, outcomes))
+        self._writer.submit(self._run.build(pending, outcomes), self._points(pending))
+
+    def _points(self, pending: list[Pending]) -> PointsOf:
+        return points_of((p.pattern, p.pattern_id) for p in pending) if self._projecting else {}
 
     def _settle(self) -> None:
         # Before reporting a failed step, let the write in flight finish and count it
@@ -145,7 +183,7 @@ class Batches:
     def finish(self) -> None:
         """Score and write whatever is still in flight, and wait for the last write."""
         self._collect()
-        self._writer.submit([])
+        self._writer.submit([], {})
         self._writer.wait()
 
     def close(self) -> None:

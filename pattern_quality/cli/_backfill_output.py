@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..backfill.report import BackfillReport, FailureExample
 from ..report import format_summary
 
-__all__ = ["format_failures", "format_report"]
+__all__ = ["format_failures", "format_report", "format_unprojected"]
 
 
 def _example(e: FailureExample) -> str:
@@ -35,6 +35,31 @@ def format_failures(report: BackfillReport) -> str:
             else ""
         )
         lines.append(f"          e.g. {shown}{more}")
+    return "\n".join(lines)
+
+
+def format_unprojected(report: BackfillReport) -> str:
+    """Return the list of batches that were stored but not projected into Qdrant.
+
+    Args:
+        report: The report.
+
+    Returns:
+        ``""`` when every stored batch was projected, else a block starting with
+        ``stored, not projected``.
+    """
+    if not report.not_projected:
+        return ""
+    rows = sum(b.rows for b in report.not_projected)
+    n = len(report.not_projected)
+    lines = [
+        f"stored, not projected ({n:,} batch{'' if n == 1 else 'es'}, {rows:,} rows): "
+        "the rows are in the database; run `pattern-quality project` to write their payloads"
+    ]
+    for b in report.not_projected:
+        lines.append(f"  batch {b.batch:,} ({b.rows:,} rows): {b.reason}")
+        if b.pattern_ids:
+            lines.append(f"          e.g. {', '.join(b.pattern_ids)}")
     return "\n".join(lines)
 
 
@@ -68,9 +93,14 @@ def format_report(report: BackfillReport) -> str:
             f"  unchanged{report.unchanged:>10,}  (same content and rubric: not re-scored)"
         )
     lines.append(f"  failed   {report.failed:>10,}")
-    failures = format_failures(report)
-    if failures:
-        lines.append(failures)
+    if report.project:
+        newer = (
+            f", {report.projection_newer:,} held a newer score" if report.projection_newer else ""
+        )
+        lines.append(f"  projected{report.projected:>10,}  (Qdrant payloads written{newer})")
+    for block in (format_failures(report), format_unprojected(report)):
+        if block:
+            lines.append(block)
     if report.scored:
         title = f"tier distribution ({report.scored:,} scored, rubric {report.rubric_version})"
         lines += ["", format_summary(report.summary, title=title), ""]

@@ -1,10 +1,12 @@
 """``pattern-quality backfill``: score Qdrant collections into PostgreSQL.
 
-Exit codes: 0 every pattern was scored and stored; 1 some points could not be
-scored (they are listed) and the rest were stored; 2 the run could not complete
-(no Qdrant or database configured or reachable, a collection or the schema is
-missing, or the database went away for longer than the retries). Neither the
-database password nor the Qdrant API key ever appears in the output.
+Exit codes: 0 every pattern was scored and stored (and projected, with
+``--project-to-qdrant``); 1 some points could not be scored, or some stored
+batches could not be projected into Qdrant (they are listed) and the rest were
+stored; 2 the run could not complete (no Qdrant or database configured or
+reachable, a collection or the schema is missing, or the database went away for
+longer than the retries). Neither the database password nor the Qdrant API key
+ever appears in the output.
 """
 
 from __future__ import annotations
@@ -24,12 +26,13 @@ from ..backfill.report import BackfillReport
 from ..backfill.retry import DEFAULT_RETRY
 from ..backfill.runner import backfill
 from ..errors import BackfillError, ConfigurationError, PatternQualityError
+from ..projection.payload import DEFAULT_QUALITY_KEY
 from ..scoring import DEFAULT_RUBRIC, PatternQualityScorer, available_rubrics
 from ..sources.shard import Shard
 from ..storage._pg import DEFAULT_CONNECT_TIMEOUT
 from ..storage.postgres import PostgresQualityStore
 from ._backfill_collections import CHOICES, resolve_collections
-from ._backfill_output import format_failures, format_report
+from ._backfill_output import format_failures, format_report, format_unprojected
 from ._common import (
     EXIT_FAILURES,
     EXIT_OK,
@@ -43,6 +46,7 @@ from ._common import (
 )
 
 if TYPE_CHECKING:
+    from ..projection.projector import QdrantProjector
     from ..sources.qdrant import QdrantPatternSource
 
 __all__ = ["register"]
@@ -197,6 +201,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         f"core from {AUTO_WORKERS_FROM:,} points on, else 1)",
     )
     p.add_argument("--dry-run", action="store_true", help="score and report, write nothing")
+    p.add_argument(
+        "--project-to-qdrant",
+        action="store_true",
+        help="after each committed batch, write the scores into the points' Qdrant payloads "
+        "(a batch whose projection fails stays stored, is listed, and the exit code is 1)",
+    )
+    p.add_argument(
+        "--projection-key",
+        default=DEFAULT_QUALITY_KEY,
+        metavar="KEY",
+        help=f"payload key of the projection (default: {DEFAULT_QUALITY_KEY})",
+    )
     add_database_option(p)
     p.add_argument(
         "--qdrant-url", metavar="URL", help=f"Qdrant server URL (default: ${QDRANT_URL_ENV})"
@@ -295,6 +311,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _backfill(args: argparse.Namespace, secret: str | None) -> int:
+    if args.project_to_qdrant and args.dry_run:
+        raise ConfigurationError("--project-to-qdrant writes Qdrant payloads: not with --dry-run")
     show_progress = not args.quiet and sys.stderr.isatty()
     target = _qdrant_target(args)  # configuration errors first, then the database, then Qdrant
     # A dry run writes nothing, but --changed-only still reads the stored rows.
@@ -310,6 +328,7 @@ def _backfill(args: argparse.Namespace, secret: str | None) -> int:
                 if args.limit is not None:
                     total = min(total, args.limit)
             workers = auto_workers(total or 0) if args.workers is None else args.workers
+            project = _projector(args, source)
             try:
                 with _progress(show_progress, total) as progress:
                     report = backfill(
@@ -325,6 +344,7 @@ def _backfill(args: argparse.Namespace, secret: str | None) -> int:
                         scorer=PatternQualityScorer(args.rubric, explain=False),
                         retry=DEFAULT_RETRY,
                         progress=progress,
+                        project=project,
                     )
             except BackfillError as exc:
                 _emit(args, exc.report, secret)
@@ -337,14 +357,25 @@ def _backfill(args: argparse.Namespace, secret: str | None) -> int:
     return EXIT_OK if report.ok else EXIT_FAILURES
 
 
+def _projector(args: argparse.Namespace, source: QdrantPatternSource) -> QdrantProjector | bool:
+    if not args.project_to_qdrant:
+        return False
+    try:
+        return source.projector(key=args.projection_key)
+    except ValueError as exc:
+        raise ConfigurationError(f"--projection-key: {exc}") from None
+
+
 def _emit(args: argparse.Namespace, report: BackfillReport, secret: str | None) -> None:
     if args.json:
         print_json(_scrubbed(report.to_dict(), secret))
         return
     if not args.quiet:
         print(scrub(format_report(report), secret))
-    elif report.failures:
-        print(scrub(format_failures(report), secret), file=sys.stderr)
+    else:
+        for text in (format_failures(report), format_unprojected(report)):
+            if text:
+                print(scrub(text, secret), file=sys.stderr)
 
 
 def _scrubbed(value: Any, secret: str | None) -> Any:

@@ -13,18 +13,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from qdrant_client import QdrantClient
-
-from ..backfill.runner import backfill
-from ..embedded import resolve_data_dir
-from ..report import format_summary
-from ..sample import SAMPLE_COLLECTIONS, seed_qdrant
-from ..schema.runner import migrate, verify
-from ..scoring import PatternQualityScorer, available_rubrics
-from ..sources.qdrant import QdrantPatternSource
-from ..storage.postgres import PostgresQualityStore
+from ..scoring import DEFAULT_RUBRIC, available_rubrics
 from ._common import EXIT_FAILURES, EXIT_OK, add_database_option, database_url
-from .report import format_histogram, read_distribution
 
 __all__ = ["register", "run"]
 
@@ -49,7 +39,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--rubric",
         choices=available_rubrics(),
-        default=PatternQualityScorer().rubric_version,
+        default=DEFAULT_RUBRIC,
         help="rubric version to score with (default: %(default)s)",
     )
     parser.set_defaults(func=run)
@@ -72,6 +62,20 @@ def run(args: argparse.Namespace) -> int:
         PatternQualityError: A service could not be started or reached (the CLI
             prints the message and exits 2).
     """
+    # Imported here, not at the top: qdrant-client alone takes about a second to
+    # import, and `pattern-quality --help` should not wait for it.
+    from qdrant_client import QdrantClient
+
+    from ..backfill.runner import backfill
+    from ..embedded import resolve_data_dir
+    from ..report import format_summary
+    from ..sample import SAMPLE_COLLECTIONS, seed_qdrant
+    from ..schema.runner import migrate, verify
+    from ..scoring import PatternQualityScorer
+    from ..sources.qdrant import QdrantPatternSource
+    from ..storage.postgres import PostgresQualityStore
+    from .report import format_histogram, read_distribution
+
     url = database_url(args)  # a configured URL wins; otherwise the embedded server
     qdrant_path = resolve_data_dir(getattr(args, "data_dir", None)) / "qdrant"
     qdrant_path.mkdir(parents=True, exist_ok=True)

@@ -9,22 +9,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-import psycopg
+if TYPE_CHECKING:  # the schema (and psycopg) load when a command runs, not for --help
+    from ..schema import MigrationReport, MigrationStatus
 
-from ..errors import PatternQualityError
-from ..schema import (
-    MigrationReport,
-    MigrationStatus,
-    VerifyReport,
-    migrate,
-    migration_status,
-    rollback,
-    verify,
-)
-from ..schema.statements import TABLE_ROWS_SQL
-from ..storage._connect import connect
 from ._common import (
     EXIT_FAILURES,
     EXIT_OK,
@@ -98,6 +87,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _migrate(args: argparse.Namespace) -> int:
+    from ..schema import migrate, migration_status, rollback
+
     url = database_url(args)
     if args.status:
         if args.dry_run:
@@ -115,6 +106,12 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _stored_rows(url: str) -> int | None:
+    import psycopg
+
+    from ..errors import PatternQualityError
+    from ..schema.statements import TABLE_ROWS_SQL
+    from ..storage._connect import connect
+
     try:
         with connect(url, action="count the stored scores") as conn:
             row = conn.execute(TABLE_ROWS_SQL).fetchone()
@@ -125,6 +122,8 @@ def _stored_rows(url: str) -> int | None:
 
 def _confirmed(url: str, to_version: int, yes: bool) -> bool:
     """Ask before a rollback that drops the table (on a terminal), or require ``--yes``."""
+    from ..schema import rollback
+
     plan = rollback(url, to_version, dry_run=True)
     if not any(step.version == TABLE_VERSION for step in plan.steps) or yes:
         return True
@@ -196,7 +195,9 @@ def _print_status(status: MigrationStatus) -> None:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    report: VerifyReport = verify(database_url(args))
+    from ..schema import verify
+
+    report = verify(database_url(args))
     if args.json:
         print_json(report.as_dict())
     else:

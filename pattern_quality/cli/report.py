@@ -7,12 +7,13 @@ import json
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ..models import Tier
 from ..report import Summary, SummaryBuilder, format_summary
-from ..storage.base import QualityStore
-from ..storage.postgres import PostgresQualityStore
+
+if TYPE_CHECKING:
+    from ..storage.base import QualityStore
 from ._common import EXIT_OK, EXIT_UNAVAILABLE, add_database_option, database_url, error
 
 __all__ = [
@@ -169,6 +170,8 @@ def run(args: argparse.Namespace) -> int:
         PatternQualityError: The database is unavailable or not migrated (the CLI
             prints the message and exits 2).
     """
+    from ..storage.postgres import PostgresQualityStore  # psycopg: when the command runs
+
     with PostgresQualityStore(database_url(args)) as store:
         summary, hist = read_distribution(store)
         if args.json:

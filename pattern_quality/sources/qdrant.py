@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 from uuid import UUID
 
 from qdrant_client import QdrantClient
@@ -22,6 +22,7 @@ from qdrant_client import QdrantClient
 from .._config import describe_url
 from ..errors import ConfigurationError, QdrantUnavailableError
 from ..models import Pattern
+from ..projection.payload import DEFAULT_QUALITY_KEY
 from ._qdrant_base import (
     CLIENT_ERRORS,
     DEFAULT_QDRANT_TIMEOUT,
@@ -33,6 +34,9 @@ from ._qdrant_base import (
 )
 from .mapping import DEFAULT_COLLECTIONS, PointFailure
 from .shard import Shard
+
+if TYPE_CHECKING:
+    from ..projection.projector import QdrantProjector
 
 __all__ = ["QdrantPatternSource"]
 
@@ -239,6 +243,25 @@ class QdrantPatternSource(QdrantSourceBase):
                 if next_offset is None:
                     break
                 offset = next_offset
+
+    def projector(self, *, key: str = DEFAULT_QUALITY_KEY, index: bool = True) -> QdrantProjector:
+        """Return a projector that writes into this source's points, over the same client.
+
+        ``backfill(source, store, project=True)`` uses it with the defaults.
+
+        Args:
+            key: The payload key of the projection.
+            index: Create the float payload index on the score (servers only).
+
+        Returns:
+            The projector (closing it leaves the client open: the source owns it).
+
+        Raises:
+            ValueError: ``key`` is not a plain identifier.
+        """
+        from ..projection.projector import QdrantProjector
+
+        return QdrantProjector(self._client, key=key, index=index)
 
     def __iter__(self) -> Iterator[Pattern | PointFailure]:
         """Scan :attr:`collections`; they are checked when the first item is asked for."""
