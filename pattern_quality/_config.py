@@ -18,9 +18,6 @@ from collections.abc import Mapping
 from typing import Final
 from urllib.parse import quote, unquote, urlsplit
 
-from psycopg import ProgrammingError
-from psycopg.conninfo import conninfo_to_dict
-
 from .errors import ConfigurationError
 
 __all__ = [
@@ -137,6 +134,10 @@ _SAFE_FIELDS: Final = ("user", "host", "hostaddr", "port", "dbname")
 
 
 def _parse(dsn: str) -> dict[str, str] | None:
+    # psycopg loads on first use only: ``pattern-quality --help`` must stay light.
+    from psycopg import ProgrammingError
+    from psycopg.conninfo import conninfo_to_dict
+
     try:
         return {k: str(v) for k, v in conninfo_to_dict(dsn).items()}
     except (ProgrammingError, ValueError, TypeError):

@@ -3,9 +3,9 @@
 The shared test server (``pg_server_dsn``) is never frozen or stopped: a fault
 test starts its own cluster with the binaries pgserver ships, listening on
 127.0.0.1 on a free port with password (SCRAM) authentication for TCP and
-trust on its Unix socket (used only by the test for setup). The postmaster runs
-in its own process group, so :meth:`FaultServer.freeze` stops it and every
-backend at once (SIGSTOP) and :meth:`FaultServer.thaw` continues them.
+trust on its Unix socket (used only by the test for setup). :meth:`FaultServer.freeze`
+stops the postmaster and every backend (SIGSTOP) and :meth:`FaultServer.thaw`
+continues them.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
+import psutil  # type: ignore[import-untyped]
 import psycopg
 from psycopg import sql
 
@@ -64,6 +65,7 @@ class FaultServer:
         self.port = free_port()
         self._proc: subprocess.Popen[bytes] | None = None
         self._frozen = False
+        self._stopped: list[int] = []
         self._user = _run_as()
         self.sock.mkdir(parents=True, exist_ok=True)
         if self._user is not None:
@@ -150,16 +152,26 @@ class FaultServer:
         self.start()
 
     def freeze(self) -> None:
-        """SIGSTOP the postmaster and every backend: connections hang, nothing answers."""
+        """SIGSTOP the postmaster and every backend: connections hang, nothing answers.
+
+        Backends call ``setsid()``, so they are not in the postmaster's process
+        group: each child is stopped by pid (the stopped postmaster forks no more).
+        """
         assert self._proc is not None
-        os.killpg(self._proc.pid, signal.SIGSTOP)
+        os.kill(self._proc.pid, signal.SIGSTOP)
+        self._stopped = [self._proc.pid]
+        for child in psutil.Process(self._proc.pid).children(recursive=True):
+            with contextlib.suppress(psutil.Error, ProcessLookupError):
+                os.kill(child.pid, signal.SIGSTOP)
+                self._stopped.append(child.pid)
         self._frozen = True
 
     def thaw(self) -> None:
         """SIGCONT what :meth:`freeze` stopped."""
-        if self._frozen and self._proc is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self._proc.pid, signal.SIGCONT)
+        if self._frozen:
+            for pid in reversed(self._stopped):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGCONT)
         self._frozen = False
 
     @contextlib.contextmanager

@@ -34,15 +34,25 @@ from ..errors import (
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_LOCK_TIMEOUT",
+    "DEFAULT_STATEMENT_TIMEOUT",
+    "POOL_CLOSE_TIMEOUT",
     "classify",
     "connect_options",
     "describe_target",
     "driver_error",
+    "session_options",
     "translate_error",
 ]
 
 #: Seconds to wait for a connection unless the connection string sets ``connect_timeout``.
 DEFAULT_CONNECT_TIMEOUT: Final = 10
+#: Seconds one statement of a store may run (``statement_timeout``) unless the store says.
+DEFAULT_STATEMENT_TIMEOUT: Final = 60.0
+#: Seconds a store's statement may wait for a row or table lock (``lock_timeout``).
+DEFAULT_LOCK_TIMEOUT: Final = 10.0
+#: Seconds ``close()`` waits for the pool's background workers before abandoning them.
+POOL_CLOSE_TIMEOUT: Final = 1.0
 
 # SQLSTATEs of a connection that is gone or going: the only ones worth retrying.
 _UNAVAILABLE_STATES: Final = frozenset({"57P01", "57P02", "57P03", "53300"})
@@ -214,3 +224,45 @@ def connect_options(
     if connect_timeout is not None and "connect_timeout" not in params:
         return {"connect_timeout": connect_timeout}
     return {}
+
+
+def _millis(name: str, seconds: float | None) -> int | None:
+    if seconds is None:
+        return None
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not seconds > 0:
+        raise ValueError(f"{name}: expected a positive number of seconds or None, got {seconds!r}")
+    return max(1, round(seconds * 1000))
+
+
+def session_options(
+    dsn: str, *, statement_timeout: float | None, lock_timeout: float | None
+) -> dict[str, str]:
+    """Return the libpq ``options`` that set a store's timeouts on each new connection.
+
+    Sent with the connection request (no extra round trip). A ``-c`` setting of
+    the same name in the DSN's own ``options`` comes later, so it wins.
+
+    Args:
+        dsn: The connection string (its own ``options`` are kept).
+        statement_timeout: Seconds, or ``None`` for the server's setting.
+        lock_timeout: Seconds, or ``None`` for the server's setting.
+
+    Returns:
+        ``{"options": ...}``, or ``{}`` when there is nothing to set.
+
+    Raises:
+        ValueError: A timeout is not a positive number or ``None``.
+        DatabaseConfigurationError: ``dsn`` does not parse.
+    """
+    settings = [
+        f"-c {name}={ms}"
+        for name, ms in (
+            ("statement_timeout", _millis("statement_timeout", statement_timeout)),
+            ("lock_timeout", _millis("lock_timeout", lock_timeout)),
+        )
+        if ms is not None
+    ]
+    if not settings:
+        return {}
+    own = str(check_dsn(dsn).get("options") or "")
+    return {"options": " ".join([*settings, own]).strip()}
