@@ -203,6 +203,24 @@ def _findings(value: Iterable[Finding]) -> tuple[Finding, ...]:
     return value if isinstance(value, tuple) else tuple(value)
 
 
+def _extra_scores(value: object) -> tuple[tuple[str, float], ...]:
+    """Extra dimension scores as ``((key, score), ...)``, each key ending ``_score``."""
+    if value is None:
+        return ()
+    items = value.items() if isinstance(value, Mapping) else value
+    if isinstance(items, str | bytes) or not isinstance(items, Iterable):
+        raise _type_error("extra_scores", "a mapping of dimension keys to scores", value)
+    out = []
+    for item in items:
+        if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)):
+            raise _type_error("extra_scores", "(key, score) pairs", item)
+        key, score = item
+        if not key.endswith("_score"):
+            raise PatternValidationError(f"extra_scores: key {key!r} must end with '_score'")
+        out.append((key, check_unit_interval(key, score)))
+    return tuple(out)
+
+
 def _version(value: object) -> str:
     return _str("version", value)
 
@@ -278,6 +296,7 @@ def score_from_parts(
     version: str,
     findings: tuple[Finding, ...],
     content_hash: str | None,
+    extra: tuple[tuple[str, float], ...] = (),
 ) -> QualityScore:
     """The body of ``QualityScore._from_parts`` (the scorer's hot path).
 
@@ -297,6 +316,7 @@ def score_from_parts(
         and type(c) is type(d) is type(o) is type(m) is type(x) is float
         and timestamp.tzinfo is UTC
         and (content_hash is None or type(content_hash) is str)
+        and all(type(v) is float and 0.0 <= v <= 1.0 for _, v in extra)
     ):
         return cls(
             pattern_id=pattern.pattern_id,
@@ -312,6 +332,7 @@ def score_from_parts(
             version=version,
             findings=findings,
             content_hash=content_hash,
+            extra_scores=extra,
         )
     self = _new(cls)
     _set(self, "pattern_id", pattern.pattern_id)
@@ -327,4 +348,5 @@ def score_from_parts(
     _set(self, "version", version)
     _set(self, "findings", findings)
     _set(self, "content_hash", content_hash)
+    _set(self, "extra_scores", extra)
     return self

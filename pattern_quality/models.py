@@ -25,6 +25,7 @@ from ._construct import (
     _documentation,
     _examples,
     _extra,
+    _extra_scores,
     _findings,
     _metadata,
     _node_type,
@@ -46,6 +47,7 @@ from .ids import pattern_id_text as _pattern_id
 __all__ = [
     "DIMENSION_KEYS",
     "EXCELLENT_THRESHOLD",
+    "EXTRA_DIMENSION_KEYS",
     "FAIR_THRESHOLD",
     "GOOD_THRESHOLD",
     "Finding",
@@ -70,6 +72,10 @@ DIMENSION_KEYS: Final = (
     "metadata_richness_score",
     "complexity_score",
 )
+
+#: Dimensions of newer rubrics that the table has no column for (3.0.0: substance and
+#: robustness); kept in the stored ``metadata`` JSON under these keys and read back.
+EXTRA_DIMENSION_KEYS: Final = ("substance_score", "robustness_score")
 
 
 class Tier(enum.StrEnum):
@@ -224,6 +230,9 @@ class QualityScore:
         content_hash: :func:`~pattern_quality.hashing.content_hash` of the scored
             pattern, when the scorer computed it (``None`` otherwise); stored
             with the row and compared by incremental re-scoring.
+        extra_scores: ``(key, score)`` of the dimensions beyond the five of
+            rubric 1.0.0, in composite order (rubric 3.0.0: ``substance_score``,
+            ``robustness_score``); empty for rubrics 1.0.0 and 2.0.0.
     """
 
     pattern_id: str | None = attrs.field(converter=_pattern_id)
@@ -239,6 +248,7 @@ class QualityScore:
     version: str = attrs.field(default="1.0.0", converter=_version)
     findings: tuple[Finding, ...] = attrs.field(default=(), converter=_findings)
     content_hash: str | None = attrs.field(default=None, converter=_content_hash)
+    extra_scores: tuple[tuple[str, float], ...] = attrs.field(default=(), converter=_extra_scores)
 
     @classmethod
     def _from_parts(
@@ -250,6 +260,7 @@ class QualityScore:
         version: str,
         findings: tuple[Finding, ...],
         content_hash: str | None = None,
+        extra: tuple[tuple[str, float], ...] = (),
     ) -> QualityScore:
         """Build a score from a validated pattern and rubric output (the scorer's hot path).
 
@@ -257,7 +268,7 @@ class QualityScore:
         the validating constructor, which raises (see :mod:`._construct`).
         """
         return score_from_parts(
-            cls, pattern, composite, dims, timestamp, version, findings, content_hash
+            cls, pattern, composite, dims, timestamp, version, findings, content_hash, extra
         )
 
     @property
@@ -267,14 +278,21 @@ class QualityScore:
 
     @property
     def dimension_scores(self) -> dict[str, float]:
-        """The five dimension scores keyed as in the stored ``metadata`` (see docs/legacy.md)."""
-        return {
+        """Every dimension score keyed as in the stored ``metadata`` (see docs/legacy.md).
+
+        The five of rubric 1.0.0, then :attr:`extra_scores` (rubric 3.0.0's
+        ``substance_score`` and ``robustness_score``).
+        """
+        out = {
             "completeness_score": self.completeness_score,
             "documentation_score": self.documentation_score,
             "onex_compliance_score": self.onex_compliance_score,
             "metadata_richness_score": self.metadata_richness_score,
             "complexity_score": self.complexity_score,
         }
+        if self.extra_scores:
+            out.update(self.extra_scores)
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """Return a JSON-ready mapping: every field, the tier, the timestamp in ISO 8601.
@@ -285,6 +303,7 @@ class QualityScore:
         out = attrs.asdict(self, recurse=False)
         out["measurement_timestamp"] = self.measurement_timestamp.isoformat()
         out["findings"] = [f.to_dict() for f in self.findings]
+        out["extra_scores"] = dict(self.extra_scores)
         out["tier"] = self.tier.value
         return out
 

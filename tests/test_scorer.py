@@ -68,7 +68,7 @@ def test_public_constants() -> None:
     assert PatternQualityScorer.WEIGHTS is WEIGHTS
     assert (EXCELLENT_THRESHOLD, GOOD_THRESHOLD, FAIR_THRESHOLD) == (0.9, 0.7, 0.5)
     assert PatternQualityScorer.EXCELLENT_THRESHOLD == 0.9
-    assert available_rubrics() == ("1.0.0", "2.0.0")
+    assert available_rubrics() == ("1.0.0", "2.0.0", "3.0.0")
     assert DEFAULT_RUBRIC == "2.0.0"
     assert PatternQualityScorer(rubric="1.0.0").rubric_version == "1.0.0"
     assert PatternQualityScorer(rubric="2.0.0").rubric_version == "2.0.0"

@@ -24,7 +24,8 @@ from typing import Final, NamedTuple, TypeAlias
 
 from ..models import Finding, Pattern
 from ..scoring import PatternQualityScorer
-from ..scoring.base import DimensionScores, Rubric
+from ..scoring.base import DimensionScores, FullScores, Rubric
+from ..scoring.scorer import run_rubric
 
 __all__ = [
     "CHUNK_SIZE",
@@ -48,7 +49,7 @@ class Failed(NamedTuple):
 
 
 #: What a worker returns per pattern: the dimensions and findings, or why it failed.
-Outcome: TypeAlias = tuple[DimensionScores, tuple[Finding, ...]] | Failed
+Outcome: TypeAlias = tuple[DimensionScores | FullScores, tuple[Finding, ...]] | Failed
 
 _worker_rubric: Rubric | None = None
 _worker_explain = False
@@ -99,7 +100,7 @@ def score_patterns(rubric: Rubric, explain: bool, patterns: Sequence[Pattern]) -
     for pattern in patterns:
         findings: list[Finding] | None = [] if explain else None
         try:
-            dims = rubric.score(pattern, findings)
+            dims = run_rubric(rubric, pattern, findings)
         except Exception as exc:  # one pattern must never end the run; it is reported
             out.append(Failed(type(exc).__name__, str(exc)))
             continue

@@ -23,6 +23,10 @@ COMMANDS: Final[dict[str, tuple[str, str]]] = {
     "migrate": ("migrate", "create or bring pattern_quality_metrics up to date"),
     "verify": ("migrate", "check the pattern_quality_metrics schema and data"),
     "backfill": ("backfill", "score Qdrant collections and store one score per pattern"),
+    "project": (
+        "project",
+        "write every stored score into its Qdrant points' payloads (no re-scoring)",
+    ),
     "report": ("report", "print the distribution of the stored quality scores"),
     "demo": ("demo", "run the whole product on the bundled sample with the embedded default"),
     "score": ("score", "score source files or pattern JSON and explain each score"),

@@ -15,7 +15,6 @@ import argparse
 import math
 import os
 import sys
-import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final
@@ -40,10 +39,10 @@ from ._common import (
     add_database_option,
     add_json_option,
     database_url,
-    embedded_qdrant_path,
     error,
     print_json,
 )
+from ._qdrant import add_qdrant_options, open_source, qdrant_secret, qdrant_target
 
 if TYPE_CHECKING:
     from ..projection.projector import QdrantProjector
@@ -51,8 +50,6 @@ if TYPE_CHECKING:
 
 __all__ = ["register"]
 
-QDRANT_URL_ENV: Final = "QDRANT_URL"
-QDRANT_API_KEY_ENV: Final = "QDRANT_API_KEY"
 #: ``--workers auto`` scores in worker processes (one per usable core) only from this
 #: many points on: starting them costs about half a second (docs/performance.md).
 AUTO_WORKERS_FROM: Final = 10_000
@@ -214,70 +211,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help=f"payload key of the projection (default: {DEFAULT_QUALITY_KEY})",
     )
     add_database_option(p)
-    p.add_argument(
-        "--qdrant-url", metavar="URL", help=f"Qdrant server URL (default: ${QDRANT_URL_ENV})"
-    )
-    p.add_argument(
-        "--qdrant-api-key",
-        metavar="KEY",
-        help=f"Qdrant API key (default: ${QDRANT_API_KEY_ENV}; prefer the variable)",
-    )
-    p.add_argument(
-        "--qdrant-path", metavar="DIR", help="read a local-mode Qdrant storage directory instead"
-    )
+    add_qdrant_options(p)
     add_json_option(p)
     p.add_argument(
         "-q", "--quiet", action="store_true", help="no progress bar and no summary (errors only)"
     )
     p.set_defaults(func=_run)
-
-
-def _qdrant_target(args: argparse.Namespace) -> tuple[str, str]:
-    """Return ("path", DIR) or ("url", URL) from the options, before any I/O."""
-    if args.qdrant_path:
-        if args.qdrant_url:
-            raise ConfigurationError("give either --qdrant-url or --qdrant-path, not both")
-        return "path", args.qdrant_path
-    url = args.qdrant_url or os.environ.get(QDRANT_URL_ENV)
-    if not url:
-        local = embedded_qdrant_path(args)  # the embedded default's, when it exists
-        if local is not None:
-            return "path", str(local)
-        raise ConfigurationError(
-            f"no Qdrant configured: pass --qdrant-url URL (or set ${QDRANT_URL_ENV}) for a "
-            "server, or --qdrant-path DIR for a local-mode storage"
-        )
-    check_qdrant_url(url)  # a malformed URL is a configuration error, never quoted
-    return "url", url
-
-
-def check_qdrant_url(url: str) -> None:
-    """Refuse a malformed Qdrant URL before any I/O (see ``sources._qdrant_base``)."""
-    from ..sources._qdrant_base import check_qdrant_url as check
-
-    check(url)
-
-
-def _open_source(
-    args: argparse.Namespace, target: tuple[str, str], secret: str | None
-) -> QdrantPatternSource:
-    from ..sources.qdrant import (
-        QdrantPatternSource,  # qdrant-client is slow to import: only when used
-    )
-
-    options: dict[str, Any] = {"page_size": args.page_size, "shard": args.shard}
-    kind, where = target
-    if kind == "path":
-        return QdrantPatternSource.local(where, **options)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        source = QdrantPatternSource.from_url(where, api_key=secret, **options)
-    if any("insecure connection" in str(w.message) for w in caught) and not args.quiet:
-        print(
-            "pattern-quality: warning: the Qdrant API key is sent over plain http",
-            file=sys.stderr,
-        )
-    return source
 
 
 @contextmanager
@@ -302,7 +241,7 @@ def _open_store(args: argparse.Namespace) -> PostgresQualityStore:
 
 
 def _run(args: argparse.Namespace) -> int:
-    secret = args.qdrant_api_key or os.environ.get(QDRANT_API_KEY_ENV) or None
+    secret = qdrant_secret(args)
     try:
         return _backfill(args, secret)
     except PatternQualityError as exc:
@@ -314,11 +253,14 @@ def _backfill(args: argparse.Namespace, secret: str | None) -> int:
     if args.project_to_qdrant and args.dry_run:
         raise ConfigurationError("--project-to-qdrant writes Qdrant payloads: not with --dry-run")
     show_progress = not args.quiet and sys.stderr.isatty()
-    target = _qdrant_target(args)  # configuration errors first, then the database, then Qdrant
+    target = qdrant_target(args)  # configuration errors first, then the database, then Qdrant
     # A dry run writes nothing, but --changed-only still reads the stored rows.
     store = None if args.dry_run and not args.changed_only else _open_store(args)
     try:
-        with _open_source(args, target, secret) as source:
+        source = open_source(
+            target, secret, quiet=args.quiet, page_size=args.page_size, shard=args.shard
+        )
+        with source:
             names = resolve_collections(source, args.collections, quiet=args.quiet)
             total: int | None = None
             if show_progress or args.workers is None:

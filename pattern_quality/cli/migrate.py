@@ -1,8 +1,10 @@
 """``pattern-quality migrate`` and ``pattern-quality verify``.
 
-Exit codes: 0 success; 1 ``verify`` found problems; 2 the command could not run
-(no database URL, database unreachable, an applied migration file was edited, a
-migration failed and was rolled back, a destructive ``--down`` was not confirmed).
+Exit codes: 0 success; 1 ``verify`` found problems (with ``--qdrant``, also
+points whose quality payload is missing, stale or ahead of the database); 2 the
+command could not run (no database URL, database unreachable, an applied
+migration file was edited, a migration failed and was rolled back, a destructive
+``--down`` was not confirmed; with ``--qdrant``, Qdrant unreachable).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from ._common import (
     error,
     print_json,
 )
+from .project import add_check_options, check_projection, format_check
 
 __all__ = ["register"]
 
@@ -78,10 +81,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=(
             "Check that pattern_quality_metrics and its unique constraint exist, that "
             "the legacy foreign key is gone, that no pattern has more than one row and "
-            "that every score is in [0, 1]. Exits 1 if anything is wrong."
+            "that every score is in [0, 1]; with --qdrant, also that every Qdrant point's "
+            "quality payload matches its stored row. Exits 1 if anything is wrong."
         ),
     )
     add_database_option(ver)
+    add_check_options(ver)
     add_json_option(ver)
     ver.set_defaults(func=_verify)
 
@@ -198,8 +203,13 @@ def _verify(args: argparse.Namespace) -> int:
     from ..schema import verify
 
     report = verify(database_url(args))
+    projection = check_projection(args) if args.qdrant and report.ok else None
     if args.json:
-        print_json(report.as_dict())
+        out = report.as_dict()
+        if args.qdrant:
+            out["qdrant"] = None if projection is None else projection.to_dict()
+            out["ok"] = report.ok and projection is not None and projection.ok
+        print_json(out)
     else:
         print(f"database: {report.database}")
         for check in report.checks:
@@ -208,4 +218,8 @@ def _verify(args: argparse.Namespace) -> int:
             print(f"note  {note}")
         failed = len(report.failures)
         print("verify: all checks passed" if not failed else f"verify: {failed} check(s) failed")
-    return EXIT_OK if report.ok else EXIT_FAILURES
+        if projection is not None:
+            print(format_check(projection))
+        elif args.qdrant:
+            print("verify --qdrant: skipped, the schema checks failed")
+    return EXIT_OK if report.ok and (projection is None or projection.ok) else EXIT_FAILURES

@@ -16,13 +16,19 @@ from ..models import (
     Pattern,
     QualityScore,
 )
-from . import rubric_1_0_0, rubric_2_0_0
-from .base import DimensionScores, Rubric
+from . import rubric_1_0_0, rubric_2_0_0, rubric_3_0_0
+from .base import DimensionScores, FullScores, Rubric, WeightedRubric
 
 if TYPE_CHECKING:
     from ..storage.base import AsyncQualityStore, QualityStore
 
-__all__ = ["DEFAULT_RUBRIC", "WEIGHTS", "PatternQualityScorer", "available_rubrics"]
+__all__ = [
+    "DEFAULT_RUBRIC",
+    "WEIGHTS",
+    "PatternQualityScorer",
+    "available_rubrics",
+    "run_rubric",
+]
 
 #: Composite weights, in the order the composite sums them (docs/legacy.md#rubric-100).
 WEIGHTS: Final[Mapping[str, float]] = MappingProxyType(
@@ -38,10 +44,29 @@ WEIGHTS: Final[Mapping[str, float]] = MappingProxyType(
 _RUBRICS: Final[dict[str, Rubric]] = {
     rubric_1_0_0.VERSION: rubric_1_0_0.RUBRIC,
     rubric_2_0_0.VERSION: rubric_2_0_0.RUBRIC,
+    rubric_3_0_0.VERSION: rubric_3_0_0.RUBRIC,
 }
 
 #: The rubric used when none is named (``"1.0.0"`` stays available, bit-exact).
 DEFAULT_RUBRIC: Final = rubric_2_0_0.VERSION
+
+
+def run_rubric(
+    rubric: Rubric, pattern: Pattern, findings: list[Finding] | None
+) -> DimensionScores | FullScores:
+    """Run a rubric on a pattern: :class:`FullScores` from a rubric with its own weights.
+
+    Args:
+        rubric: The rubric.
+        pattern: The validated pattern.
+        findings: The list findings go to, or ``None``.
+
+    Returns:
+        The five dimensions (rubrics 1.0.0 and 2.0.0) or the full scores (3.0.0).
+    """
+    if isinstance(rubric, WeightedRubric):
+        return rubric.score_full(pattern, findings)
+    return rubric.score(pattern, findings)
 
 
 def available_rubrics() -> tuple[str, ...]:
@@ -138,16 +163,27 @@ class PatternQualityScorer:
     def _score(self, pattern: Pattern, digest: str | None) -> QualityScore:
         """Score a validated pattern; ``digest`` becomes the score's ``content_hash``."""
         findings: list[Finding] | None = [] if self._explain else None
-        return self._build(pattern, self._rubric.score(pattern, findings), findings, digest)
+        return self._build(pattern, run_rubric(self._rubric, pattern, findings), findings, digest)
 
     def _build(
         self,
         pattern: Pattern,
-        dims: DimensionScores,
+        dims: DimensionScores | FullScores,
         findings: Sequence[Finding] | None,
         digest: str | None,
     ) -> QualityScore:
         """Turn the rubric's output for ``pattern`` into its timestamped score."""
+        if isinstance(dims, FullScores):  # a rubric with its own weights (3.0.0 on)
+            return QualityScore._from_parts(
+                pattern,
+                dims.composite,
+                dims.dims,
+                datetime.now(UTC),
+                self._rubric.version,
+                () if not findings else tuple(findings),
+                digest,
+                dims.extra,
+            )
         # Left to right in exactly this order: stored legacy scores depend on it.
         composite = (
             dims.completeness * 0.30

@@ -26,7 +26,7 @@ import attrs
 
 from ..errors import PatternValidationError, StoreError
 from ..ids import canonical_pattern_id
-from ..models import DIMENSION_KEYS, Finding, QualityScore, StoredQuality
+from ..models import DIMENSION_KEYS, EXTRA_DIMENSION_KEYS, Finding, QualityScore, StoredQuality
 
 __all__ = [
     "MAX_STORED_FINDINGS",
@@ -81,7 +81,8 @@ def encode_metadata(score: QualityScore) -> dict[str, Any]:
     """Return the stored ``metadata`` JSON of a score, as a ``dict``.
 
     Holds the five dimension scores under their legacy keys
-    (docs/legacy.md#the-legacy-table), ``pattern_name``,
+    (docs/legacy.md#the-legacy-table), then any :attr:`QualityScore.extra_scores`
+    (rubric 3.0.0's ``substance_score``, ``robustness_score``), ``pattern_name``,
     ``findings`` (the first :data:`MAX_STORED_FINDINGS`; NUL characters and lone
     surrogates replaced), when findings were cut ``findings_omitted`` (how
     many), and when the score has one ``content_hash`` (the scored pattern's
@@ -152,12 +153,13 @@ def metadata_json(score: QualityScore, cache: dict[int, str] | None = None) -> s
     digest = score.content_hash
     if digest is not None:
         tail += f',"content_hash":{_json_str(_clean(digest))}'
+    extra = "".join(f",{_json_str(k)}:{v!r}" for k, v in score.extra_scores)
     return (
         f'{{"completeness_score":{score.completeness_score!r},'
         f'"documentation_score":{score.documentation_score!r},'
         f'"onex_compliance_score":{score.onex_compliance_score!r},'
         f'"metadata_richness_score":{score.metadata_richness_score!r},'
-        f'"complexity_score":{score.complexity_score!r},'
+        f'"complexity_score":{score.complexity_score!r}{extra},'
         f'"pattern_name":{_json_str(_clean(score.pattern_name))},'
         f'"findings":[{listed}]{tail}}}'
     )
@@ -259,11 +261,13 @@ def build_stored(
     created_at: datetime | None,
     updated_at: datetime | None,
     content_hash: str | None = None,
+    extra: tuple[tuple[str, float], ...] = (),
 ) -> StoredQuality:
     """Build a row read from a store (the read hot path of :func:`stored_from_row`).
 
     ``fields`` holds the :class:`QualityScore` fields in declaration order,
-    up to ``findings``; ``content_hash`` is passed on its own.
+    up to ``findings``; ``content_hash`` and ``extra`` (the extra dimension
+    scores) are passed on their own.
     Values of the exact expected types and ranges are taken as they are;
     anything else goes through the validating constructor, which raises.
     """
@@ -288,6 +292,7 @@ def build_stored(
         and (created_at is None or (type(created_at) is datetime and created_at.tzinfo is UTC))
         and (updated_at is None or (type(updated_at) is datetime and updated_at.tzinfo is UTC))
         and (content_hash is None or type(content_hash) is str)
+        and all(type(v) is float and 0.0 <= v <= 1.0 for _, v in extra)
     ):
         row: StoredQuality = _new(StoredQuality)
         _set(row, "pattern_id", pid)
@@ -303,10 +308,13 @@ def build_stored(
         _set(row, "version", version)
         _set(row, "findings", findings)
         _set(row, "content_hash", content_hash)
+        _set(row, "extra_scores", extra)
         _set(row, "created_at", created_at)
         _set(row, "updated_at", updated_at)
         return row
-    values = dict(zip(_STORED_FIELDS, (*fields, content_hash, created_at, updated_at), strict=True))
+    values = dict(
+        zip(_STORED_FIELDS, (*fields, content_hash, extra, created_at, updated_at), strict=True)
+    )
     return StoredQuality(**values)
 
 
@@ -321,7 +329,8 @@ def stored_from_row(row: Sequence[Any]) -> StoredQuality:
     Returns:
         The stored score; findings restored as :class:`Finding` objects, the
         content hash from ``metadata["content_hash"]`` (``None`` when absent or
-        not a string, e.g. on rows written before it was recorded).
+        not a string, e.g. on rows written before it was recorded), the extra
+        dimension scores from their keys (:data:`EXTRA_DIMENSION_KEYS`).
 
     Raises:
         StoreError: The row lacks a dimension score (not written by a
@@ -344,6 +353,9 @@ def stored_from_row(row: Sequence[Any]) -> StoredQuality:
         raise StoreError(f"stored row {pid}: metadata lacks {', '.join(missing)}") from None
     if any(type(v) is not float for v in dims):  # JSON may hold 1 for 1.0; never bools
         dims = tuple(_unit(pid, k, v) for k, v in zip(DIMENSION_KEYS, dims, strict=True))
+    extra: tuple[tuple[str, float], ...] = ()
+    if EXTRA_DIMENSION_KEYS[0] in meta or EXTRA_DIMENSION_KEYS[-1] in meta:
+        extra = tuple((k, _unit(pid, k, meta[k])) for k in EXTRA_DIMENSION_KEYS if k in meta)
     name = meta.get("pattern_name")
     raw_findings = meta.get("findings")
     digest = meta.get("content_hash")
@@ -362,6 +374,7 @@ def stored_from_row(row: Sequence[Any]) -> StoredQuality:
             created,
             updated,
             digest if type(digest) is str else None,
+            extra,
         )
     except PatternValidationError as exc:
         raise StoreError(f"stored row {pid} is invalid: {exc}") from exc

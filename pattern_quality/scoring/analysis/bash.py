@@ -8,7 +8,7 @@ from typing import Final
 
 import tree_sitter
 
-from .common import STUB_OK, is_doc_comment
+from .common import MARKER, STUB_OK, is_doc_comment, ordered
 from .facts import Facts, Function, Issue
 from .languages import grammar
 
@@ -46,13 +46,16 @@ def bash_facts(source: bytes, tree: tree_sitter.Tree) -> Facts:
     caps = tree_sitter.QueryCursor(_query).captures(tree.root_node)
     facts.errors = len(caps.get("error", ()))
     comment_rows: set[int] = set()
-    for c in caps.get("comment", ()):
+    for c in ordered(caps, "comment"):
         text = (c.text or b"").decode("utf-8", "replace")
+        mark = MARKER.search(text)
+        if mark is not None:
+            facts.markers.append((c.start_point[0] + 1, mark.group(1)))
         comment_rows.add(c.end_point[0])
         if is_doc_comment(text) and not STUB_OK.search(text):
             facts.comment_lines += 1
     flags: set[str] = set()
-    commands = caps.get("command", ())
+    commands = ordered(caps, "command")
     for cmd in commands:
         m = _SET.match((cmd.text or b"").decode("utf-8", "replace"))
         if m is not None:
@@ -63,14 +66,14 @@ def bash_facts(source: bytes, tree: tree_sitter.Tree) -> Facts:
                 flags.add("pipefail")
     facts.signals["strict_mode"] = len(flags)
     facts.signals["commands"] = len(commands)
-    facts.statements = len(commands)
-    for u in caps.get("unquoted", ()):
+    facts.statements = facts.behaviour = len(commands)
+    for u in ordered(caps, "unquoted"):
         name = (u.text or b"").decode("utf-8", "replace")
         if name not in ("$#", "$?", "$$", "$!"):
             facts.issues.append(
                 Issue("unquoted_expansion", u.start_point[0] + 1, f"{name} unquoted")
             )
-    funcs = sorted(caps.get("func", ()), key=lambda n: n.start_byte)
+    funcs = ordered(caps, "func")
     for node in funcs:
         n = node.child_by_field_name("name")
         name = (n.text or b"").decode("utf-8", "replace") if n is not None else "<function>"
@@ -89,6 +92,7 @@ def bash_facts(source: bytes, tree: tree_sitter.Tree) -> Facts:
             i -= 1
         if i >= 0:
             facts.functions[i].cc += 1
+    facts.issues.sort(key=lambda i: (i.line, i.rule, i.detail))
     if facts.doc_total == 0:
         facts.doc_total = 1
         if not facts.comment_lines:

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from typing import Final
 
+import tree_sitter
+
 __all__ = [
+    "ordered",
     "IO_CALL",
+    "MARKER",
     "KIND_BASE",
     "ENTRY_POINTS",
     "STUB_OK",
@@ -29,6 +34,9 @@ _ALNUM: Final = re.compile(r"[^\W_]")
 
 #: ``# stub-ok: <reason>`` (the reason is optional in the marker, required for full credit).
 STUB_OK: Final = re.compile(r"stub-ok\b:?\s*(.*)", re.IGNORECASE)
+
+#: A work-left-to-do marker in a comment.
+MARKER: Final = re.compile(r"\b(TODO|FIXME|XXX|HACK)\b")
 
 #: The ONEX node kind a base class names (``NodeEffect`` -> ``effect``).
 KIND_BASE: Final = re.compile(r"(?:^|\.)Node(Effect|Compute|Reducer|Orchestrator)\w*$")
@@ -154,3 +162,19 @@ def repetition(text: str) -> tuple[float, int]:
         else:
             seen.add(stripped)
     return (repeated / total if total else 0.0), total
+
+
+def ordered(caps: Mapping[str, Sequence[tree_sitter.Node]], name: str) -> list[tree_sitter.Node]:
+    """The nodes of one capture in source order (a query's order is not guaranteed
+    on trees with errors), each node once.
+
+    Args:
+        caps: ``QueryCursor.captures`` output.
+        name: The capture name.
+
+    Returns:
+        The nodes sorted by position.
+    """
+    nodes = caps.get(name, ())
+    unique = {(n.start_byte, n.end_byte, n.type): n for n in nodes}
+    return [unique[k] for k in sorted(unique)]

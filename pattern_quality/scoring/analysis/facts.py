@@ -125,12 +125,15 @@ class Facts:
             ``compute`` / ``process`` / ``execute_<kind>`` methods.
         repetition: Share of substantial lines that repeat an earlier line.
         signals: Language-specific counts (e.g. ``strict_mode`` for Bash).
+        markers: ``(line, word)`` of ``TODO`` / ``FIXME`` / ``XXX`` / ``HACK`` comments.
+        behaviour: Statements inside functions (what the code does, not what it declares).
         fields: Top-level scalar keys of a YAML document (a contract's fields).
     """
 
     __slots__ = (
         "ann_done",
         "ann_total",
+        "behaviour",
         "classes",
         "code_lines",
         "comment_lines",
@@ -148,6 +151,7 @@ class Facts:
         "issues",
         "language",
         "lines",
+        "markers",
         "node_kinds",
         "notes",
         "repetition",
@@ -185,6 +189,8 @@ class Facts:
         self.repetition = 0.0
         self.signals: dict[str, int] = {}
         self.fields: dict[str, str] = {}
+        self.markers: list[tuple[int, str]] = []
+        self.behaviour = 0
 
     @property
     def max_cc(self) -> tuple[int, str, int]:

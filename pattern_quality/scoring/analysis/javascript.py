@@ -8,7 +8,7 @@ from typing import Final
 
 import tree_sitter
 
-from .common import ENTRY_POINTS, IO_CALL, STUB_OK, io_kind, is_doc_comment
+from .common import ENTRY_POINTS, IO_CALL, MARKER, STUB_OK, io_kind, is_doc_comment, ordered
 from .facts import Facts, Function, Issue
 from .languages import grammar
 
@@ -95,17 +95,20 @@ def javascript_facts(source: bytes, tree: tree_sitter.Tree, language: str) -> Fa
     facts.errors = len(caps.get("error", ()))
     stub_ok: dict[int, str] = {}
     jsdoc = 0
-    for c in caps.get("comment", ()):
+    for c in ordered(caps, "comment"):
         t = _text(c)
         m = STUB_OK.search(t)
         if m is not None:
             stub_ok[c.start_point[0] + 1] = m.group(1).strip()
+        mark = MARKER.search(t)
+        if mark is not None:
+            facts.markers.append((c.start_point[0] + 1, mark.group(1)))
         if is_doc_comment(t):
             facts.comment_lines += t.count("\n") + 1
             jsdoc += t.startswith("/**")
     facts.signals["jsdoc"] = jsdoc
     facts.imports = len(caps.get("import", ()))
-    for cls in caps.get("class", ()):
+    for cls in ordered(caps, "class"):
         n = cls.child_by_field_name("name")
         name = _text(n) if n is not None else "<class>"
         outer = (
@@ -116,7 +119,7 @@ def javascript_facts(source: bytes, tree: tree_sitter.Tree, language: str) -> Fa
         facts.doc_total += 1
         if not doc:
             facts.doc_missing.append((cls.start_point[0] + 1, name))
-    funcs = sorted(caps.get("func", ()), key=lambda n: n.start_byte)
+    funcs = ordered(caps, "func")
     for node in funcs:
         name, outer, named = _declaration(node)
         f = Function(name or "<anonymous>", node.start_point[0] + 1, node.end_point[0] + 1)
@@ -183,7 +186,7 @@ def javascript_facts(source: bytes, tree: tree_sitter.Tree, language: str) -> Fa
         if i >= 0:
             facts.functions[i].cc += 1
     stacks: dict[int, list[int]] = {}
-    for n in sorted(caps.get("nest", ()), key=lambda n: n.start_byte):
+    for n in ordered(caps, "nest"):
         i = owner_of(n.start_byte)
         stack = stacks.setdefault(i, [])
         while stack and stack[-1] <= n.start_byte:
@@ -191,7 +194,7 @@ def javascript_facts(source: bytes, tree: tree_sitter.Tree, language: str) -> Fa
         stack.append(n.end_byte)
         if i >= 0 and len(stack) > facts.functions[i].nesting:
             facts.functions[i].nesting = len(stack)
-    for c in caps.get("catch", ()):
+    for c in ordered(caps, "catch"):
         body = c.child_by_field_name("body")
         stmts = [s for s in body.named_children if s.type != "comment"] if body is not None else []
         line = c.start_point[0] + 1
@@ -210,16 +213,24 @@ def javascript_facts(source: bytes, tree: tree_sitter.Tree, language: str) -> Fa
             facts.issues.append(Issue("swallowed_exception", line, "catch block drops the error"))
         if body is not None and _SUCCESS.search(_text(body)):
             facts.issues.append(Issue("success_after_failure", line, "reports success in a catch"))
-    for p in caps.get("predefined", ()):
+    for p in ordered(caps, "predefined"):
         if p.text == b"any":
             facts.issues.append(Issue("any_in_signature", p.start_point[0] + 1, "type 'any'"))
-    for callee in caps.get("callee", ()):
+    for callee in ordered(caps, "callee"):
         name = _text(callee)
         if IO_CALL.search(name) is not None and io_kind(name):
             facts.io_calls.append((callee.start_point[0] + 1, f"{name} ({io_kind(name)})"))
+    facts.behaviour = sum(
+        1
+        for s in ordered(caps, "stmt")
+        if s.type not in _NOT_STATEMENTS
+        and s.parent is not None
+        and s.parent.type == "statement_block"
+        and owner_of(s.start_byte) >= 0
+    )
     facts.statements = sum(
         1
-        for s in caps.get("stmt", ())
+        for s in ordered(caps, "stmt")
         if s.type not in _NOT_STATEMENTS
         and s.type not in ("function_declaration", "class_declaration", "import_statement")
     ) + len(caps.get("type_decl", ()))
@@ -228,5 +239,5 @@ def javascript_facts(source: bytes, tree: tree_sitter.Tree, language: str) -> Fa
         first = tree.root_node.named_children[:1]
         if not (first and first[0].type == "comment" and is_doc_comment(_text(first[0]))):
             facts.doc_missing.append((1, "<module>"))
-    facts.issues.sort(key=lambda i: i.line)
+    facts.issues.sort(key=lambda i: (i.line, i.rule, i.detail))
     return facts

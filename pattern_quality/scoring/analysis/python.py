@@ -13,7 +13,16 @@ from typing import Final
 
 import tree_sitter
 
-from .common import ENTRY_POINTS, IO_CALL, KIND_BASE, STUB_OK, io_kind, is_doc_comment
+from .common import (
+    ENTRY_POINTS,
+    IO_CALL,
+    KIND_BASE,
+    MARKER,
+    STUB_OK,
+    io_kind,
+    is_doc_comment,
+    ordered,
+)
 from .facts import Facts, Function, Issue
 from .languages import grammar
 from .python_nodes import body_statements, is_docstring, no_behaviour, read_except, text_of
@@ -63,7 +72,10 @@ _CONSTANTS: Final = frozenset(
     }
 )
 _NOOP_HOOK: Final = re.compile(r"^(?:on_|before_|after_|setup|teardown|_?hook|\w+_hook$)")
-_ANY: Final = re.compile(r"(?<![\w.])(?:typing\.)?Any\b|^object$")
+#: An annotation that says nothing: ``Any`` / ``object`` itself, or optional.
+_ANY: Final = re.compile(
+    r"^(?:typing\.)?(?:Any|object)(?:\s*\|\s*None)?$|^(?:typing\.)?Optional\[(?:typing\.)?Any\]$"
+)
 
 
 def _owner(node: tree_sitter.Node) -> tuple[str, bool, tree_sitter.Node | None]:
@@ -152,7 +164,7 @@ def _function(
         if t in ("typed_parameter", "typed_default_parameter"):
             facts.ann_done += 1
             ann = p.child_by_field_name("type")
-            if ann is not None and f.public and _ANY.search(text_of(ann)):
+            if ann is not None and f.public and _ANY.match(text_of(ann)):
                 facts.issues.append(
                     Issue("any_in_signature", p.start_point[0] + 1, f"'{name}': {text_of(p)}")
                 )
@@ -162,7 +174,7 @@ def _function(
         if ret is not None:
             facts.ann_done += 1
             ret_text = text_of(ret)
-            if f.public and _ANY.search(ret_text):
+            if f.public and _ANY.match(ret_text):
                 facts.issues.append(
                     Issue(
                         "any_in_signature",
@@ -207,17 +219,20 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
     facts.errors = len(caps.get("error", ()))
     stub_ok: dict[int, str] = {}
     comments = 0
-    for c in caps.get("comment", ()):
+    for c in ordered(caps, "comment"):
         t = text_of(c)
         m = STUB_OK.search(t)
         if m is not None:
             stub_ok[c.start_point[0] + 1] = m.group(1).strip()
+        mark = MARKER.search(t)
+        if mark is not None:
+            facts.markers.append((c.start_point[0] + 1, mark.group(1)))
         if is_doc_comment(t):
             comments += 1
     facts.comment_lines = comments
     facts.imports = len(caps.get("import", ()))
     protocols: set[str] = set()
-    for cls in caps.get("class", ()):
+    for cls in ordered(caps, "class"):
         name_node = cls.child_by_field_name("name")
         name = text_of(name_node) if name_node is not None else "<class>"
         bases = _bases(cls)
@@ -244,7 +259,7 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
                         else facts.handler_categories
                     )
                     target.append((s.start_point[0] + 1, _constant_value(a)))
-    funcs = sorted(caps.get("func", ()), key=lambda n: n.start_byte)
+    funcs = ordered(caps, "func")
     facts.functions = [_function(n, facts, stub_ok, protocols) for n in funcs]
     starts = [n.start_byte for n in funcs]
     ends = [n.end_byte for n in funcs]
@@ -260,7 +275,7 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
         if i >= 0:
             facts.functions[i].cc += 1
     stacks: dict[int, list[int]] = {}
-    for n in sorted(caps.get("nest", ()), key=lambda n: n.start_byte):
+    for n in ordered(caps, "nest"):
         i = owner_of(n.start_byte)
         stack = stacks.setdefault(i, [])
         while stack and stack[-1] <= n.start_byte:
@@ -268,9 +283,9 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
         stack.append(n.end_byte)
         if i >= 0 and len(stack) > facts.functions[i].nesting:
             facts.functions[i].nesting = len(stack)
-    for e in caps.get("except", ()):
+    for e in ordered(caps, "except"):
         read_except(e, facts)
-    for param in caps.get("mutable_name", ()):
+    for param in ordered(caps, "mutable_name"):
         facts.issues.append(
             Issue(
                 "mutable_default",
@@ -278,7 +293,7 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
                 f"parameter '{text_of(param)}' defaults to a mutable value",
             )
         )
-    for callee in caps.get("callee", ()):
+    for callee in ordered(caps, "callee"):
         name = text_of(callee)
         if IO_CALL.search(name) is not None:
             kind = io_kind(name)
@@ -289,7 +304,7 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
     module_doc = bool(top) and is_docstring(top[0])
     if module_doc:
         facts.docstring_lines += top[0].end_point[0] - top[0].start_point[0] + 1
-    for s in caps.get("stmt", ()):
+    for s in ordered(caps, "stmt"):
         t = s.type
         if t in _NOT_STATEMENTS:
             continue
@@ -302,9 +317,11 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
         if t in ("function_definition", "class_definition", "decorated_definition"):
             continue
         statements += 1
+        if s.parent is not None and s.parent.type == "block" and owner_of(s.start_byte) >= 0:
+            facts.behaviour += 1
     facts.statements = statements
     _documentation_units(facts, module_doc)
-    facts.issues.sort(key=lambda i: i.line)
+    facts.issues.sort(key=lambda i: (i.line, i.rule, i.detail))
     return facts
 
 

@@ -11,7 +11,7 @@ from typing import Final
 
 import tree_sitter
 
-from .common import is_doc_comment
+from .common import MARKER, is_doc_comment, ordered
 from .facts import Facts, Function, Issue
 from .languages import grammar
 
@@ -50,13 +50,16 @@ def sql_facts(source: bytes, tree: tree_sitter.Tree) -> Facts:
     facts = Facts("sql")
     caps = tree_sitter.QueryCursor(_query).captures(tree.root_node)
     facts.errors = len(caps.get("error", ()))
-    for c in caps.get("comment", ()):
+    for c in ordered(caps, "comment"):
         text = (c.text or b"").decode("utf-8", "replace")
+        mark = MARKER.search(text)
+        if mark is not None:
+            facts.markers.append((c.start_point[0] + 1, mark.group(1)))
         if is_doc_comment(text):
             facts.comment_lines += text.count("\n") + 1
     statements = [
         (s.start_point[0] + 1, (s.text or b"").decode("utf-8", "replace"))
-        for s in caps.get("stmt", ())
+        for s in ordered(caps, "stmt")
         if s.parent is not None and s.parent.type == "program"
     ]
     if not statements or facts.errors:  # the grammar lost its way: split on ';'
@@ -90,10 +93,11 @@ def sql_facts(source: bytes, tree: tree_sitter.Tree) -> Facts:
             f.cc = 1 + len(_BRANCH.findall(text))
             f.statements = max(1, text.count(";"))
             facts.functions.append(f)
+    facts.behaviour = facts.statements - comment_on
     facts.signals.update(
         ddl=ddl, idempotent_ddl=idempotent, comment_on=comment_on, transaction=transaction
     )
-    facts.issues.sort(key=lambda i: i.line)
+    facts.issues.sort(key=lambda i: (i.line, i.rule, i.detail))
     facts.doc_total = max(1, ddl)
     documented = min(facts.doc_total, comment_on + (1 if facts.comment_lines else 0))
     facts.doc_missing = [(1, "schema object")] * (facts.doc_total - documented)

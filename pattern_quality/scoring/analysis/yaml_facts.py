@@ -6,7 +6,7 @@ from typing import Final
 
 import tree_sitter
 
-from .common import is_doc_comment
+from .common import is_doc_comment, ordered
 from .facts import Facts, Issue
 from .languages import grammar
 
@@ -39,10 +39,10 @@ def yaml_facts(source: bytes, tree: tree_sitter.Tree) -> Facts:
     facts = Facts("yaml")
     caps = tree_sitter.QueryCursor(_query).captures(tree.root_node)
     facts.errors = len(caps.get("error", ()))
-    for c in caps.get("comment", ()):
+    for c in ordered(caps, "comment"):
         if is_doc_comment((c.text or b"").decode("utf-8", "replace")):
             facts.comment_lines += 1
-    keys = caps.get("key", ())
+    keys = ordered(caps, "key")
     facts.statements = len(keys)
     top = facts.fields
     seen: dict[tuple[int, str], int] = {}
