@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
-from .._config import DATABASE_URL_ENV_VARS, mask_dsn, resolve_database_url
+from .._config import DATABASE_URL_ENV_VARS, mask_dsn, resolve_database_url, scrub_secrets
 from ..embedded import DATA_DIR_ENV, EmbeddedServices, resolve_data_dir, start_embedded
 from ..errors import ConfigurationError, PatternQualityError
 
@@ -54,14 +54,35 @@ class MaskingArgumentParser(argparse.ArgumentParser):
     otherwise print the password; sub-command parsers inherit the class.
     """
 
+    _argv: tuple[str, ...] = ()
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Any = None, namespace: Any = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """Parse as argparse does, remembering the words to scrub from errors.
+
+        Args:
+            args: The words (default: ``sys.argv[1:]``).
+            namespace: Where to store the values.
+
+        Returns:
+            argparse's namespace and the words left over.
+        """
+        words = sys.argv[1:] if args is None else list(args)
+        MaskingArgumentParser._argv = tuple(str(w) for w in words)
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str) -> NoReturn:
         """Print the usage and the masked message to stderr and exit with 2.
+
+        Every password any word of the command line may hold is removed first,
+        well-formed or not (``scrub_secrets``), then URL passwords are masked.
 
         Args:
             message: argparse's message.
         """
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {mask_dsn(message)}\n")
+        self.exit(2, f"{self.prog}: error: {mask_dsn(scrub_secrets(message, *self._argv))}\n")
 
 
 def add_database_option(parser: argparse.ArgumentParser) -> None:
@@ -201,13 +222,16 @@ def database_url(args: argparse.Namespace) -> str:
         return embedded_services(args).database_url
 
 
-def error(message: str) -> None:
+def error(message: str, *dsns: str | None) -> None:
     """Print one error line to stderr, with any password masked.
 
     Args:
         message: The message (line breaks in it, e.g. from libpq, become spaces).
+        *dsns: Connection strings in use, whose every password spelling is removed.
     """
-    print(f"pattern-quality: error: {' '.join(mask_dsn(message).split())}", file=sys.stderr)
+    env = [os.environ.get(name) for name in DATABASE_URL_ENV_VARS]
+    text = mask_dsn(scrub_secrets(message, *dsns, *env))
+    print(f"pattern-quality: error: {' '.join(text.split())}", file=sys.stderr)
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -223,6 +247,6 @@ def run_command(args: argparse.Namespace) -> int:
     try:
         code: int = args.func(args)
     except PatternQualityError as exc:
-        error(str(exc))
+        error(str(exc), getattr(args, "database_url", None))
         return EXIT_UNAVAILABLE
     return code
