@@ -246,9 +246,9 @@ def test_complexity_measured_against_the_kind():
     assert orchestrator.dims.complexity == 1.0  # limit 18
 
 
-def test_complexity_is_neutral_without_logic():
+def test_complexity_of_declarations_is_as_simple_as_they_need():
     full, findings = _score({"code": "class Shape:\n    name: str\n    size: int\n"})
-    assert full.dims.complexity == 0.5
+    assert full.dims.complexity == 1.0
     assert _rules(findings, "complexity") == ["no_logic"]
 
 
@@ -434,3 +434,16 @@ def test_documented_private_helpers_count_half():
     assert detail.endswith("0/1 private helpers (half weight)")
     helped = code.replace("    y = x * 2", '    """Double."""\n    y = x * 2')
     assert _score({"code": helped})[0].dims.documentation > bare.dims.documentation
+
+
+def test_robustness_broad_except_that_only_logs():
+    code = (
+        "def f(x: int) -> int:\n    try:\n        return g(x)\n"
+        "    except Exception as exc:\n        logger.warning('failed: %s', exc)\n"
+        "        return 0\n"
+    )
+    full, findings = _score({"code": code})
+    assert "logged_and_dropped" in _rules(findings, "robustness")
+    assert _extra(full)["robustness_score"] == pytest.approx(0.9)
+    reraised = code.replace("        return 0\n", "        raise\n")
+    assert "logged_and_dropped" not in _rules(_score({"code": reraised})[1], "robustness")

@@ -174,8 +174,8 @@ def complexity(facts: Facts, declared: str, kind: str, out: list[Finding] | None
         return score
     if facts.behaviour == 0 and facts.language in _CODE:
         if out is not None:
-            out.append(Finding(d, "no_logic", 0.5, "no statement inside a function: neutral"))
-        return 0.5
+            out.append(Finding(d, "no_logic", 1.0, "no logic: as simple as a declaration needs"))
+        return 1.0
     limit = COMPLEXITY_LIMITS.get(kind, COMPLEXITY_LIMITS[""])
     score = 1.0
     if out is not None:

@@ -126,7 +126,8 @@ def onex(pattern: Pattern, facts: Facts | None, out: list[Finding] | None) -> fl
     contract = any(k in pattern.metadata for k in ("contract_version", "handler", "contract_path"))
     if facts is not None and facts.language == "yaml":
         contract = contract or "contract_version" in facts.fields
-    if not (declared or in_code or by_name or entries or handler_info or contract):
+    # An entry-point name alone (any class may have `execute`) is no ONEX signal.
+    if not (declared or in_code or by_name or handler_info or contract):
         if out is not None:
             out.append(Finding(d, "not_onex", 0.5, "no ONEX signal: neutral"))
         return 0.5
@@ -232,6 +233,7 @@ def metadata_richness(pattern: Pattern, facts: Facts | None, out: list[Finding] 
 ISSUE_COSTS: Final[Mapping[str, float]] = {
     "bare_except": 0.25,
     "swallowed_exception": 0.25,
+    "logged_and_dropped": 0.1,
     "success_after_failure": 0.3,
     "mutable_default": 0.15,
     "any_in_signature": 0.06,
