@@ -111,6 +111,7 @@ def test_stub_pairs_are_ranked_by_the_current_default() -> None:
     assert result["rubrics"]["2.0.0"]["all"]["ratings"] == {
         "n": 0,
         "spearman": None,
+        "spearman_ci95": None,
         "partial_spearman": None,
     }
 
@@ -126,6 +127,10 @@ def test_one_split_only_and_bad_requests_are_refused() -> None:
         ev.evaluate(["9.9.9"], corpus=items, sample=sample, ratings={}, pairs=[])
     with pytest.raises(EvidenceError, match="unknown split"):
         ev.evaluate(["1.0.0"], splits=["dev"], corpus=items, sample=sample, ratings={}, pairs=[])
+    with pytest.raises(EvidenceError, match="rater z rated 1 keys not in the sample"):
+        ev.evaluate(
+            ["1.0.0"], corpus=items, sample=sample, ratings={"z": {items[7]["key"]: 3}}, pairs=[]
+        )
     tampered = [{**sample[0], "sha256": "0" * 64}, *sample[1:]]
     with pytest.raises(EvidenceError, match="rebuild the corpus"):
         ev.evaluate(["1.0.0"], corpus=items, sample=tampered, ratings={}, pairs=[])

@@ -8,9 +8,10 @@ Usage (from the repository root, after ``python -m tests.evidence.corpus build``
 
 For each rubric of :func:`pattern_quality.scoring.available_rubrics` plus the
 ``loc`` baseline (non-blank lines of code as the score) and each split
-(``tune``, ``check``, ``all``): Spearman with the raters' consensus (mean rating),
-partial Spearman with lines of code held constant, the share of degradation
-pairs whose original scores strictly above its twin (overall and per mutation),
+(``tune``, ``check``, ``all``): Spearman with the raters' consensus (mean
+rating) and its seeded bootstrap 95 % interval, partial Spearman with lines of
+code held constant, the share of degradation pairs whose original scores
+strictly above its twin (overall and per mutation),
 and the tier distribution over the whole corpus; then inter-rater agreement
 (pairwise Spearman, Krippendorff's alpha, ordinal). Sample items keep the split of
 ``labels/sample.json``; every other corpus item and pair falls in a split by the
@@ -98,9 +99,14 @@ def _rating_metrics(
     x = [scores[k] for k in keys]
     y = [target[k] for k in keys]
     z = [float(lines[k]) for k in keys]
+
+    def resampled(indices: list[int]) -> float | None:
+        return stats.spearman([x[i] for i in indices], [y[i] for i in indices])
+
     return {
         "n": len(keys),
         "spearman": stats.spearman(x, y),
+        "spearman_ci95": stats.bootstrap_ci(resampled, len(keys)) if len(keys) >= 10 else None,
         "partial_spearman": stats.partial_spearman(x, y, z),
     }
 
@@ -161,8 +167,8 @@ def evaluate(
         ``{"corpus", "agreement", "rubrics": {version: {split: metrics}}}``.
 
     Raises:
-        EvidenceError: no corpus, an unknown rubric or split, or a sample item whose
-            key or code is not the corpus's.
+        EvidenceError: no corpus, an unknown rubric or split, a sample item whose
+            key or code is not the corpus's, or a rating of an item not in the sample.
     """
     versions = list(rubric_versions or available_rubrics())
     unknown = [v for v in versions if v not in available_rubrics() and v != LOC]
@@ -180,6 +186,13 @@ def evaluate(
             raise EvidenceError(
                 f"sample item {entry['key']} is not in this corpus as sampled; rebuild the "
                 "corpus from the pins (python -m tests.evidence.corpus build --force)"
+            )
+    sampled = {entry["key"] for entry in chosen}
+    for rater, rater_ratings in rated.items():
+        stray = sorted(set(rater_ratings) - sampled)
+        if stray:
+            raise EvidenceError(
+                f"rater {rater} rated {len(stray)} keys not in the sample: {stray[0]}"
             )
     split_of = {item["key"]: hashed_split(item["key"]) for item in items}
     split_of.update({entry["key"]: entry["split"] for entry in chosen})
@@ -231,13 +244,15 @@ def _pct(value: float | None) -> str:
 def render(result: dict[str, Any]) -> str:
     """The evidence table and the agreement as Markdown."""
     mutation_names = list(mutations.KINDS)
-    head = ["rubric", "split", "rated", "Spearman", "partial (LOC)", "pairs ok"]
+    head = ["rubric", "split", "rated", "Spearman (95 % CI)", "partial (LOC)", "pairs ok"]
     head += mutation_names + [f"% {t}" for t in TIERS]
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * 2 + "---:|" * (len(head) - 2)]
     for version, table in result["rubrics"].items():
         for split, m in table.items():
             by = m["pairs"]["by_mutation"]
-            cells = [version, split, str(m["ratings"]["n"]), _num(m["ratings"]["spearman"])]
+            ci = m["ratings"]["spearman_ci95"]
+            rho = _num(m["ratings"]["spearman"]) + (f" ({ci[0]:.2f} to {ci[1]:.2f})" if ci else "")
+            cells = [version, split, str(m["ratings"]["n"]), rho]
             cells += [_num(m["ratings"]["partial_spearman"]), _pct(m["pairs"]["correct"])]
             cells += [_pct(by[k]["correct"]) if k in by else "n/a" for k in mutation_names]
             tiers = m["tiers"]
