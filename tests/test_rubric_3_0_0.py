@@ -198,9 +198,9 @@ def test_onex_handler_entry_point_and_legacy_alias():
     assert "legacy_entry_point" in _rules(findings, "onex_compliance")
 
 
-def test_onex_is_neutral_without_any_signal():
+def test_onex_does_not_judge_code_without_any_signal():
     full, findings = _score({"code": "def add(a: int, b: int) -> int:\n    return a + b\n"})
-    assert full.dims.onex_compliance == 0.5
+    assert full.dims.onex_compliance == 0.9
     assert _rules(findings, "onex_compliance") == ["not_onex"]
 
 
