@@ -285,9 +285,9 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
         stack.append(n.end_byte)
         if i >= 0 and len(stack) > facts.functions[i].nesting:
             facts.functions[i].nesting = len(stack)
-    for e in ordered(caps, "except"):
+    for e in caps.get("except", ()):
         read_except(e, facts)
-    for param in ordered(caps, "mutable_name"):
+    for param in caps.get("mutable_name", ()):
         facts.issues.append(
             Issue(
                 "mutable_default",
@@ -295,7 +295,7 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
                 f"parameter '{text_of(param)}' defaults to a mutable value",
             )
         )
-    for callee in ordered(caps, "callee"):
+    for callee in caps.get("callee", ()):
         name = text_of(callee)
         if IO_CALL.search(name) is not None:
             kind = io_kind(name)
@@ -330,6 +330,7 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
     facts.statements = statements
     _documentation_units(facts, module_doc)
     facts.issues.sort(key=lambda i: (i.line, i.rule, i.detail))
+    facts.io_calls.sort()
     return facts
 
 
