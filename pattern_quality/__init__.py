@@ -18,9 +18,11 @@ from ._version import __version__
 if TYPE_CHECKING:
     from .backfill import BackfillReport, RetryPolicy, abackfill, backfill
     from .errors import (
+        AuthenticationError,
         BackfillError,
         CollectionNotFoundError,
         ConfigurationError,
+        DatabaseConfigurationError,
         DatabaseUnavailableError,
         MigrationError,
         PatternQualityError,
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
         QdrantUnavailableError,
         SchemaNotReadyError,
         StoreError,
+        StoreTimeoutError,
     )
     from .filtering import AsyncQualityFilter, FilterResult, QualityFilter
     from .hashing import content_hash
@@ -76,9 +79,11 @@ _LAZY: Final[dict[str, str]] = {
     "RetryPolicy": ".backfill",
     "abackfill": ".backfill",
     "backfill": ".backfill",
+    "AuthenticationError": ".errors",
     "BackfillError": ".errors",
     "CollectionNotFoundError": ".errors",
     "ConfigurationError": ".errors",
+    "DatabaseConfigurationError": ".errors",
     "DatabaseUnavailableError": ".errors",
     "MigrationError": ".errors",
     "PatternQualityError": ".errors",
@@ -86,6 +91,7 @@ _LAZY: Final[dict[str, str]] = {
     "QdrantUnavailableError": ".errors",
     "SchemaNotReadyError": ".errors",
     "StoreError": ".errors",
+    "StoreTimeoutError": ".errors",
     "AsyncQualityFilter": ".filtering",
     "FilterResult": ".filtering",
     "QualityFilter": ".filtering",
@@ -170,10 +176,12 @@ __all__ = [
     "AsyncQdrantProjector",
     "AsyncQualityFilter",
     "AsyncQualityStore",
+    "AuthenticationError",
     "BackfillError",
     "BackfillReport",
     "CollectionNotFoundError",
     "ConfigurationError",
+    "DatabaseConfigurationError",
     "DatabaseUnavailableError",
     "FilterResult",
     "Finding",
@@ -196,6 +204,7 @@ __all__ = [
     "RetryPolicy",
     "SchemaNotReadyError",
     "StoreError",
+    "StoreTimeoutError",
     "StoredQuality",
     "Tier",
     "VerifyReport",

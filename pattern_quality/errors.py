@@ -15,9 +15,11 @@ if TYPE_CHECKING:
     from .backfill.report import BackfillReport
 
 __all__ = [
+    "AuthenticationError",
     "BackfillError",
     "CollectionNotFoundError",
     "ConfigurationError",
+    "DatabaseConfigurationError",
     "DatabaseUnavailableError",
     "MigrationError",
     "PatternQualityError",
@@ -25,6 +27,7 @@ __all__ = [
     "QdrantUnavailableError",
     "SchemaNotReadyError",
     "StoreError",
+    "StoreTimeoutError",
 ]
 
 
@@ -42,7 +45,10 @@ class PatternValidationError(PatternQualityError, ValueError):
 
 
 class ConfigurationError(PatternQualityError, LookupError):
-    """Raised when a required setting (such as the database URL) is missing."""
+    """Raised when a required setting (such as the database URL) is missing or wrong.
+
+    Never retried: the same settings fail the same way.
+    """
 
 
 class StoreError(PatternQualityError, RuntimeError):
@@ -50,7 +56,38 @@ class StoreError(PatternQualityError, RuntimeError):
 
 
 class DatabaseUnavailableError(StoreError, ConnectionError):
-    """Raised when the database cannot be reached (refused, timed out, went away)."""
+    """Raised when the database cannot be reached (refused, timed out, went away).
+
+    Connection loss, a refused or timed-out connection, a pool that gave no
+    connection in time and an administrator shutdown (SQLSTATE class 08,
+    ``57P01``-``57P03``, ``53300``). The only store error a backfill retries.
+    """
+
+
+class DatabaseConfigurationError(StoreError, ConfigurationError):
+    """Raised when the connection settings are wrong, not the server's availability.
+
+    A connection string that does not parse (its text is never quoted), an
+    unknown database, a bad ``sslmode`` or SSL required by a server without it.
+    Never retried; fix the settings.
+    """
+
+
+class AuthenticationError(DatabaseConfigurationError, PermissionError):
+    """Raised when the server refuses the login: wrong or missing password, unknown role.
+
+    Also for ``pg_hba.conf`` refusals (SQLSTATE class 28). Never retried; the
+    message says "authentication failed" and never contains the password.
+    """
+
+
+class StoreTimeoutError(StoreError, TimeoutError):
+    """Raised when a statement hit the store's ``lock_timeout`` or ``statement_timeout``.
+
+    SQLSTATE ``55P03`` (lock not available) or ``57014`` (statement timeout).
+    The call was rolled back; it is not retried, as the lock holder or the slow
+    query is still there.
+    """
 
 
 class SchemaNotReadyError(StoreError):
@@ -117,3 +154,21 @@ class ArgumentError(ValueError):
 
     The command prints it as one line naming the argument and exits 2.
     """
+
+
+class DriverError(Exception):
+    """The scrubbed text of a psycopg error: the ``__cause__`` of the library's store errors.
+
+    Raised ``from`` instead of the driver error, whose text may quote a host or
+    database name built from a mistyped password; this one holds only the
+    scrubbed message (:func:`pattern_quality.storage._pg.driver_error`).
+
+    Attributes:
+        sqlstate: The server's SQLSTATE, or ``None`` (e.g. for a failed connection).
+        driver_type: The psycopg class name, e.g. ``"AdminShutdown"``.
+    """
+
+    def __init__(self, message: str, sqlstate: str | None, driver_type: str) -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
+        self.driver_type = driver_type

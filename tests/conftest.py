@@ -28,9 +28,11 @@ from hypothesis import HealthCheck, settings
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
+from tests.fault_server import FaultServer, fault_server
+
 TEST_DSN_ENV = "PATTERN_QUALITY_TEST_DSN"
 #: Fixtures that need a PostgreSQL server: a test using any of them is marked ``db``.
-SERVER_FIXTURES = frozenset({"pg_server_dsn", "embedded_server_dir"})
+SERVER_FIXTURES = frozenset({"pg_server_dsn", "embedded_server_dir", "fault_pg"})
 _HOW_TO = (
     "the tests need PostgreSQL: install the test extra (pip install -e '.[dev]', which "
     "brings pgserver for an embedded server) or set PATTERN_QUALITY_TEST_DSN to a "
@@ -133,6 +135,20 @@ def migrated_dsn(pg_server_dsn: str, _migrated_template: str) -> Iterator[str]:
 def embedded_server_dir(tmp_path: Path) -> Path:
     """A data directory in which the test itself starts an embedded PostgreSQL."""
     return tmp_path
+
+
+@pytest.fixture
+def fault_pg() -> Iterator[FaultServer]:
+    """A PostgreSQL of the test's own (tests/fault_server.py): freeze, stop, restart it."""
+    try:
+        server_cm = fault_server()
+        server = server_cm.__enter__()
+    except Exception as exc:  # never skip: fail and say how to get a server
+        pytest.fail(f"could not start a fault-test PostgreSQL ({exc!r}); {_HOW_TO}", pytrace=False)
+    try:
+        yield server
+    finally:
+        server_cm.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -86,7 +86,7 @@ def test_every_backfilled_row_carries_its_content_hash(migrated_dsn: str) -> Non
     assert report.stored == N
     rows = _db_rows(migrated_dsn)
     for item in ITEMS:
-        assert rows[item["pattern_id"]][2:4] == ("2.0.0", content_hash(item))
+        assert rows[item["pattern_id"]][2:4] == ("3.0.0", content_hash(item))
 
 
 def test_rerun_over_an_unchanged_collection_writes_nothing(migrated_dsn: str) -> None:
@@ -134,7 +134,24 @@ def test_another_rubric_rescores_everything_once(migrated_dsn: str) -> None:
     assert (first.scored, first.stored, first.unchanged) == (N, N, 0)
     assert {row[2] for row in after_first.values()} == {"1.0.0"}
     assert (second.scored, second.stored, second.unchanged) == (0, 0, N)
-    assert (back.scored, back.stored, back.unchanged, back.rubric_version) == (N, N, 0, "2.0.0")
+    assert (back.scored, back.stored, back.unchanged, back.rubric_version) == (N, N, 0, "3.0.0")
+
+
+def test_rows_of_the_previous_default_are_rescored_once_by_3_0_0(migrated_dsn: str) -> None:
+    with PostgresQualityStore(migrated_dsn) as store:
+        old = backfill(ITEMS, store, scorer=PatternQualityScorer("2.0.0", explain=False))
+        first = backfill(ITEMS, store, changed_only=True)
+        rows = _db_rows(migrated_dsn)
+        second = backfill(ITEMS, store, changed_only=True)
+        stored = store.get_many([item["pattern_id"] for item in ITEMS])
+    assert old.rubric_version == "2.0.0"
+    assert (first.scored, first.stored, first.unchanged, first.rubric_version) == (N, N, 0, "3.0.0")
+    assert {row[2] for row in rows.values()} == {"3.0.0"}
+    assert (second.scored, second.stored, second.unchanged) == (0, 0, N)
+    assert all(
+        dict(row.extra_scores).keys() == {"substance_score", "robustness_score"}
+        for row in stored.values()
+    )
 
 
 def test_rows_without_a_hash_are_rescored() -> None:

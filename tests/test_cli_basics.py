@@ -109,7 +109,7 @@ def test_environment_urls_are_used_in_order(
     capsys.readouterr()
     no_env.setenv("PATTERN_QUALITY_DATABASE_URL", CLOSED)  # wins over DATABASE_URL
     assert main(["migrate", "--status"]) == 2
-    assert "alice:***@127.0.0.1:1" in capsys.readouterr().err
+    assert "alice@127.0.0.1:1" in capsys.readouterr().err
     assert main(["migrate", "--status", "--database-url", empty_dsn]) == 0  # wins over both
 
 
@@ -121,7 +121,7 @@ def test_unreachable_database_exits_2_masked_without_traceback(
     assert captured.out == ""
     assert captured.err.startswith(
         "pattern-quality: error: could not migrate: database "
-        "postgresql://alice:***@127.0.0.1:1/nowhere is unavailable ("
+        "postgresql://alice@127.0.0.1:1/nowhere is unavailable ("
     )
     assert captured.err.count("\n") == 1
     assert "s3cret-pw" not in captured.err and "Traceback" not in captured.err
@@ -136,7 +136,7 @@ def test_unreachable_database_as_a_real_process() -> None:
         timeout=120,
     )
     assert proc.returncode == 2
-    assert "postgresql://alice:***@127.0.0.1:1/nowhere" in proc.stderr
+    assert "postgresql://alice@127.0.0.1:1/nowhere" in proc.stderr
     assert "s3cret-pw" not in proc.stderr + proc.stdout
     assert "Traceback" not in proc.stderr
 

@@ -46,14 +46,19 @@ _SCORE_KEYS = (
 )
 
 
-def _explain(data: Pattern | dict[str, Any], rubric: str = "2.0.0") -> str:
+def _explain(data: Pattern | dict[str, Any], rubric: str = "3.0.0") -> str:
     return PatternQualityScorer(rubric).score_pattern(data).explain()
 
 
-def _expected_dict(data: Pattern | dict[str, Any], rubric: str = "2.0.0") -> dict[str, Any]:
+def _expected_dict(data: Pattern | dict[str, Any], rubric: str = "3.0.0") -> dict[str, Any]:
     doc = PatternQualityScorer(rubric, content_hash=True).score_pattern(data).to_dict()
     del doc["measurement_timestamp"]
     return doc
+
+
+def _file_pattern(name: str, code: str, path: Path) -> Pattern:
+    """The pattern the command builds from a source file: its path names the language."""
+    return Pattern(pattern_name=name, code=code, extra={"path": str(path)})
 
 
 def _without_timestamps(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -83,12 +88,13 @@ def test_source_files_print_one_explanation_each(
 ) -> None:
     assert main(["score", str(files["stub"]), str(files["good"])]) == 0
     out, err = capsys.readouterr()
-    stub = _explain(Pattern(pattern_name="loader", code=STUB))
-    good = _explain(Pattern(pattern_name="good_loader", code=GOOD))
+    stub = _explain(_file_pattern("loader", STUB, files["stub"]))
+    good = _explain(_file_pattern("good_loader", GOOD, files["good"]))
     assert out == f"{stub}\n\n{good}\n"
     assert err == ""
-    assert out.startswith("loader: 0.103 (poor), rubric 2.0.0\n")
-    assert "    -0.80 stub - line 1: stub 'load' (1 of 1 functions)" in out.splitlines()
+    assert out.startswith("loader: 0.370 (poor), rubric 3.0.0\n")
+    assert "    -0.80 stub - line 1: stub 'load' (no behaviour)" in out.splitlines()
+    assert "    +0.00 language - read as python (path)" in out.splitlines()
 
 
 def test_json_file_with_a_list_and_a_json_file_with_one_pattern(
@@ -102,10 +108,10 @@ def test_json_file_with_a_list_and_a_json_file_with_one_pattern(
         _expected_dict(PATTERN),
     ]
     assert docs[0]["pattern_id"] == PATTERN["pattern_id"]
-    assert docs[0]["version"] == "2.0.0" and docs[0]["confidence"] == 0.8
+    assert docs[0]["version"] == "3.0.0" and docs[0]["confidence"] == 0.8
     assert docs[0]["content_hash"] == content_hash(PATTERN) == docs[2]["content_hash"]
     assert {"dimension", "rule", "effect", "detail"} == set(docs[0]["findings"][0])
-    assert ("onex_compliance", "signature") in {
+    assert ("onex_compliance", "legacy_entry_point") in {
         (f["dimension"], f["rule"]) for f in docs[0]["findings"]
     }
 
@@ -140,6 +146,18 @@ def test_rubric_1_0_0_gives_the_legacy_floats(
     assert out.startswith("loader: 0.399 (poor), rubric 1.0.0\n  completeness      0.830\n")
 
 
+def test_language_from_the_path_and_a_bom_is_dropped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    migration = tmp_path / "001_orders.sql"
+    sql = "-- Orders, one row per checkout.\nCREATE TABLE IF NOT EXISTS orders (id int);\n"
+    migration.write_bytes(b"\xef\xbb\xbf" + sql.encode("utf-8"))
+    assert main(["score", str(migration)]) == 0
+    out = capsys.readouterr().out
+    assert "    +0.00 language - read as sql (path)" in out.splitlines()
+    assert out == _explain(_file_pattern("001_orders", sql, migration)) + "\n"
+
+
 def test_empty_json_list_scores_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["score", "--json", "[]"]) == 0
     assert json.loads(capsys.readouterr().out) == []
@@ -154,7 +172,7 @@ def test_missing_file_exits_2_and_the_others_are_still_scored(
     missing = tmp_path / "nope.py"
     assert main(["score", str(missing), str(files["stub"])]) == 2
     out, err = capsys.readouterr()
-    assert out == _explain(Pattern(pattern_name="loader", code=STUB)) + "\n"
+    assert out == _explain(_file_pattern("loader", STUB, files["stub"])) + "\n"
     assert err == f"pattern-quality: error: {missing}: no such file (nor an inline JSON object)\n"
 
 
@@ -243,7 +261,7 @@ def test_as_a_process(files: dict[str, Path]) -> None:
     assert proc.stderr == ""
     docs = _without_timestamps(json.loads(proc.stdout))
     assert docs == [
-        _expected_dict(Pattern(pattern_name="loader", code=STUB)),
+        _expected_dict(_file_pattern("loader", STUB, files["stub"])),
         _expected_dict(PATTERN),
     ]
     missing = subprocess.run(

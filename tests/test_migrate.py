@@ -322,7 +322,7 @@ def test_unreachable_database_is_reported_masked() -> None:
     with pytest.raises(DatabaseUnavailableError) as info:
         migrate("postgresql://alice:s3cret-pw@127.0.0.1:1/nowhere", connect_timeout=5)
     assert "s3cret-pw" not in str(info.value)
-    assert "postgresql://alice:***@127.0.0.1:1/nowhere" in str(info.value)
+    assert "postgresql://alice@127.0.0.1:1/nowhere" in str(info.value)
 
 
 def test_an_invalid_dsn_is_a_configuration_error() -> None:

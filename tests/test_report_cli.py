@@ -56,7 +56,7 @@ def test_report_json_matches_the_rows(
         bins[min(int(s.composite_score * 10), 9)] += 1
     assert [b["count"] for b in doc["histogram"]] == bins
     assert doc["histogram"][0]["bin"] == "0.0-0.1" and doc["histogram"][9]["bin"] == "0.9-1.0"
-    assert doc["versions"] == ["2.0.0"]  # the default rubric
+    assert doc["versions"] == ["3.0.0"]  # the default rubric
 
 
 def test_report_text_and_plot(
@@ -65,7 +65,7 @@ def test_report_text_and_plot(
     png = tmp_path / "dist.png"
     assert main(["report", "--database-url", stored_dsn, "--plot", str(png)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("300 stored scores (rubric 2.0.0)")
+    assert out.startswith("300 stored scores (rubric 3.0.0)")
     assert "composite histogram" in out and "dimension averages" in out
     data = png.read_bytes()
     assert data.startswith(PNG_MAGIC) and len(data) > 10_000

@@ -239,11 +239,17 @@ def _branches(n: int) -> str:
 
 
 def test_complexity_measured_against_the_kind():
-    general, findings = _score({"code": _branches(12)})  # cc 13 > 10
-    assert general.dims.complexity == pytest.approx(1.0 - 0.08 * 3)
+    general, findings = _score({"code": _branches(16)})  # cc 17 > 12
+    assert general.dims.complexity == pytest.approx(1.0 - 0.03 * 5)
     assert "too_complex" in _rules(findings, "complexity")
-    orchestrator, _ = _score({"code": _branches(12), "node_type": "orchestrator"})
-    assert orchestrator.dims.complexity == 1.0  # limit 15
+    orchestrator, _ = _score({"code": _branches(16), "node_type": "orchestrator"})
+    assert orchestrator.dims.complexity == 1.0  # limit 18
+
+
+def test_complexity_of_declarations_is_as_simple_as_they_need():
+    full, findings = _score({"code": "class Shape:\n    name: str\n    size: int\n"})
+    assert full.dims.complexity == 1.0
+    assert _rules(findings, "complexity") == ["no_logic"]
 
 
 def test_complexity_declared_level_is_checked():
@@ -256,11 +262,12 @@ def test_complexity_declared_level_is_checked():
 def test_complexity_nesting():
     code = (
         "def f(a, b, c, d):\n    if a:\n        for x in b:\n            while c:\n"
-        "                with d:\n                    return x\n"
+        "                with d:\n                    try:\n                        return x\n"
+        "                    finally:\n                        d.close()\n"
     )
     full, findings = _score({"code": code})
     assert "too_nested" in _rules(findings, "complexity")
-    assert full.dims.complexity == pytest.approx(1.0 - 0.15)
+    assert full.dims.complexity == pytest.approx(1.0 - 0.1)  # nesting 5 > 4
 
 
 # -- substance --------------------------------------------------------------------------
@@ -302,7 +309,15 @@ def test_robustness_python_hazards_with_lines():
     assert ("any_in_signature", "line 6") in robust
     assert ("swallowed_exception", "line 9") in robust
     assert ("io_in_pure_node", "line 8") in robust
-    assert _extra(full)["robustness_score"] == pytest.approx(1.0 - 0.15 - 0.06 - 0.25 - 0.2)
+    assert _extra(full)["robustness_score"] == pytest.approx(1.0 - 0.15 - 0.06 - 0.25 - 0.35)
+
+
+def test_robustness_each_further_issue_of_a_rule_costs_half():
+    code = "def f(a=[], b={}, c=set()):\n    return a, b, c\n"
+    full, findings = _score({"code": code})
+    costs = [f.effect for f in findings if f.rule == "mutable_default"]
+    assert costs == [-0.15, -0.075]  # set() is a call, not a literal
+    assert _extra(full)["robustness_score"] == pytest.approx(1.0 - 0.15 - 0.075)
 
 
 def test_robustness_io_is_fine_in_an_effect():
@@ -329,7 +344,7 @@ def test_robustness_sql_idempotency_and_unbounded_writes():
         {"code": "CREATE TABLE t (id int);\nDELETE FROM t;\n", "language": "sql"}
     )
     assert _rules(findings, "robustness") == ["base", "non_idempotent_ddl", "unbounded_write"]
-    assert _extra(full)["robustness_score"] == pytest.approx(0.6)
+    assert _extra(full)["robustness_score"] == pytest.approx(1.0 - 0.1 - 0.2)
 
 
 def test_robustness_typescript_any_and_empty_catch():
@@ -375,3 +390,60 @@ def test_every_rule_that_moved_a_score_has_a_finding():
     }
     text = score.explain()
     assert "substance" in text and "robustness" in text
+
+
+def test_kind_from_the_node_directory_of_the_path():
+    code = "def handle(x: int) -> float:\n    return time.time() + x\n"
+    _, findings = _score({"code": code, "path": "nodes/node_price_compute/handlers/h.py"})
+    assert "io_in_pure_node" in _rules(findings, "robustness")
+    _, findings = _score({"code": code, "path": "nodes/node_price_effect/handlers/h.py"})
+    assert "io_in_pure_node" not in _rules(findings, "robustness")
+
+
+def test_sql_alter_and_backfill_updates():
+    code = (
+        "ALTER TABLE t ALTER COLUMN a SET NOT NULL;\n"
+        "ALTER TABLE t ADD COLUMN IF NOT EXISTS b int;\n"
+        "ALTER TABLE t ADD COLUMN c int;\n"
+        "UPDATE t SET a = COALESCE(a, 0);\n"
+    )
+    _, findings = _score({"code": code, "language": "sql"})
+    assert _rules(findings, "robustness") == ["base", "non_idempotent_ddl"]
+    assert "line 3" in next(f.detail for f in findings if f.rule == "non_idempotent_ddl")
+
+
+def test_substance_of_a_data_shape_is_capped_and_one_liners_count_half():
+    fields = "".join(f"    field_{i}: int = {i}\n" for i in range(40))
+    shape, findings = _score({"code": "class Shape:\n" + fields})
+    assert _extra(shape)["substance_score"] == pytest.approx(0.35)
+    assert "declarative" in _rules(findings, "substance")
+    one = "def a(x: int) -> int:\n    return x + 1\n"
+    two = "def a(x: int) -> int:\n    y = x + 1\n    return y\n"
+    s1 = _extra(_score({"code": one})[0])["substance_score"]
+    s2 = _extra(_score({"code": two})[0])["substance_score"]
+    assert 0 < s1 < s2
+
+
+def test_documented_private_helpers_count_half():
+    code = (
+        'def api(x: int) -> int:\n    """Public."""\n    y = _help(x)\n    return y\n\n'
+        "def _help(x: int) -> int:\n    y = x * 2\n    return y\n"
+    )
+    bare, findings = _score({"code": code})
+    detail = next(f.detail for f in findings if f.rule == "public_docs")
+    assert detail.endswith("0/1 private helpers (half weight)")
+    helped = code.replace("    y = x * 2", '    """Double."""\n    y = x * 2')
+    assert _score({"code": helped})[0].dims.documentation > bare.dims.documentation
+
+
+def test_robustness_broad_except_that_only_logs():
+    code = (
+        "def f(x: int) -> int:\n    try:\n        return g(x)\n"
+        "    except Exception as exc:\n        logger.warning('failed: %s', exc)\n"
+        "        return 0\n"
+    )
+    full, findings = _score({"code": code})
+    assert "logged_and_dropped" in _rules(findings, "robustness")
+    assert _extra(full)["robustness_score"] == pytest.approx(0.9)
+    reraised = code.replace("        return 0\n", "        raise\n")
+    assert "logged_and_dropped" not in _rules(_score({"code": reraised})[1], "robustness")

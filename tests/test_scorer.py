@@ -25,12 +25,13 @@ from pattern_quality import (
     available_rubrics,
 )
 from pattern_quality.sample import load_sample_patterns
-from pattern_quality.scoring import DEFAULT_RUBRIC, rubric_2_0_0
+from pattern_quality.scoring import DEFAULT_RUBRIC, rubric_2_0_0, rubric_3_0_0
 from pattern_quality.testing.strategies import invalid_pattern_mappings, pattern_mappings
 from tests import legacy_rubric
 
-# The tests below pin rubric 1.0.0's legacy floats; the default (2.0.0) is
-# checked in test_default_rubric_is_2_0_0 and tests/test_rubric_2_0_0*.py.
+# The tests below pin rubric 1.0.0's legacy floats; the default (3.0.0) is checked in
+# test_default_rubric_is_3_0_0 and tests/test_rubric_3_0_0*.py, 2.0.0 in
+# test_rubric_2_0_0_stays_available_with_its_own_composite and tests/test_rubric_2_0_0*.py.
 SCORER = PatternQualityScorer(rubric="1.0.0")
 BULK = PatternQualityScorer(rubric="1.0.0", explain=False)
 
@@ -69,34 +70,53 @@ def test_public_constants() -> None:
     assert (EXCELLENT_THRESHOLD, GOOD_THRESHOLD, FAIR_THRESHOLD) == (0.9, 0.7, 0.5)
     assert PatternQualityScorer.EXCELLENT_THRESHOLD == 0.9
     assert available_rubrics() == ("1.0.0", "2.0.0", "3.0.0")
-    assert DEFAULT_RUBRIC == "2.0.0"
+    assert DEFAULT_RUBRIC == "3.0.0"
     assert PatternQualityScorer(rubric="1.0.0").rubric_version == "1.0.0"
     assert PatternQualityScorer(rubric="2.0.0").rubric_version == "2.0.0"
 
 
-def test_default_rubric_is_2_0_0() -> None:
+def test_default_rubric_is_3_0_0() -> None:
     default = PatternQualityScorer()
-    assert default.rubric_version == "2.0.0"
+    assert default.rubric_version == "3.0.0"
     pattern = Pattern.from_mapping(FULL)
     score = default.score_pattern(pattern)
-    dims = rubric_2_0_0.RUBRIC.score(pattern)
-    assert score.version == "2.0.0"
+    full = rubric_3_0_0.RUBRIC.score_full(pattern)
+    assert score.version == "3.0.0"
     assert (
         score.completeness_score,
         score.documentation_score,
         score.onex_compliance_score,
         score.metadata_richness_score,
         score.complexity_score,
-    ) == tuple(dims)
-    assert score.composite_score == _weighted(score)
-    # The 2.0.0 stub rule: execute_effect's body is only `raise NotImplementedError`.
+    ) == tuple(full.dims)
+    assert score.extra_scores == full.extra
+    c, d, o, m, x = full.dims
+    s, r = (v for _, v in full.extra)
+    weighted = c * 0.10 + d * 0.20 + o * 0.10 + m * 0.05 + x * 0.10 + s * 0.25 + r * 0.20
+    assert score.composite_score == weighted
+    # execute_effect's body is only `raise NotImplementedError`: a stub.
     assert ("completeness", "stub") in {(f.dimension, f.rule) for f in score.findings}
+
+
+def test_rubric_2_0_0_stays_available_with_its_own_composite() -> None:
+    pattern = Pattern.from_mapping(FULL)
+    score = PatternQualityScorer("2.0.0").score_pattern(pattern)
+    assert score.version == "2.0.0"
+    assert tuple(rubric_2_0_0.RUBRIC.score(pattern)) == (
+        score.completeness_score,
+        score.documentation_score,
+        score.onex_compliance_score,
+        score.metadata_richness_score,
+        score.complexity_score,
+    )
+    assert score.composite_score == _weighted(score)
+    assert score.extra_scores == ()
     assert score.composite_score != SCORER.score_pattern(pattern).composite_score
 
 
 def test_unknown_rubric_is_a_value_error() -> None:
     with pytest.raises(
-        ValueError, match=r"unknown rubric '9\.9\.9'; known rubrics: 1\.0\.0, 2\.0\.0"
+        ValueError, match=r"unknown rubric '9\.9\.9'; known rubrics: 1\.0\.0, 2\.0\.0, 3\.0\.0"
     ):
         PatternQualityScorer(rubric="9.9.9")
 

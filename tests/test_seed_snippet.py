@@ -89,7 +89,7 @@ def test_seed_snippet_verbatim(url: str, migrated_dsn: str) -> None:
         PATTERN_ID,
         expected.composite_score,
         0.85,
-        "2.0.0",  # the default rubric
+        "3.0.0",  # the default rubric
     )
     assert {k: meta[k] for k in expected.dimension_scores} == expected.dimension_scores
     assert meta["pattern_name"] == "UserAuthEffect"

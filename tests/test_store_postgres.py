@@ -14,6 +14,7 @@ import pytest
 from psycopg.types.json import Jsonb
 
 from pattern_quality import AsyncPostgresQualityStore, PostgresQualityStore, StoreError
+from pattern_quality.errors import DriverError
 from pattern_quality.models import Finding
 from pattern_quality.storage import statements
 from pattern_quality.storage.base import QualityStore
@@ -101,7 +102,8 @@ def test_failure_in_a_later_chunk_rolls_back_the_whole_call(
         )
     with pytest.raises(StoreError, match="refused by trigger") as info:
         pg_store.upsert([score(pid) for pid in ids])
-    assert isinstance(info.value.__cause__, psycopg.Error)
+    assert isinstance(info.value.__cause__, DriverError)
+    assert "refused by trigger" in str(info.value.__cause__)
     assert pg_store.count() == 0
     assert pg_store.upsert([score(pid) for pid in ids[:100]]) == 100
 

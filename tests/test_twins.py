@@ -181,7 +181,7 @@ INTENDED: dict[tuple[str, str], tuple[str, str, str]] = {
     ),
 }
 #: Methods of an async twin that are plain functions there too.
-PLAIN = {"__init__", "__aiter__", "from_pool", "from_url", "local", "projector"}
+PLAIN = {"__init__", "__aiter__", "from_pool", "from_url", "local", "projector", "qdrant_filter"}
 #: A Protocol declares an async generator method as a plain one returning an async iterator.
 PLAIN_IN = {(AsyncQualityStore, "iter_all")}
 _DUNDERS = {"__init__", "__aenter__", "__aexit__", "__aiter__", "__enter__", "__exit__", "__iter__"}

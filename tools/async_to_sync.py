@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 #: (async source, generated sync module), relative to the repository root.
 PAIRS: tuple[tuple[str, str], ...] = (
     ("pattern_quality/storage/_connect_async.py", "pattern_quality/storage/_connect.py"),
+    ("pattern_quality/storage/_calls_async.py", "pattern_quality/storage/_calls.py"),
     ("pattern_quality/storage/postgres_async.py", "pattern_quality/storage/postgres.py"),
     ("pattern_quality/storage/in_memory_async.py", "pattern_quality/storage/in_memory.py"),
     ("pattern_quality/schema/runner_async.py", "pattern_quality/schema/runner.py"),
@@ -73,6 +74,7 @@ NAMES: dict[str, str] = {
     "AsyncQdrantClient": "QdrantClient",
     # this package
     "aconnect": "connect",
+    "acheck_schema": "check_schema",
     "AsyncQualityStore": "QualityStore",
     "AsyncPostgresQualityStore": "PostgresQualityStore",
     "AsyncInMemoryQualityStore": "InMemoryQualityStore",

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-from ..errors import PatternValidationError, SchemaNotReadyError
+from ..errors import ConfigurationError, PatternQualityError, StoreError, StoreTimeoutError
 
 __all__ = ["DEFAULT_RETRY", "RetryPolicy"]
 
@@ -24,11 +24,15 @@ def _non_negative(_: object, attribute: attrs.Attribute[Any], value: float) -> N
 class RetryPolicy:
     """How failed batch reads and writes are retried: only transient errors, exponential backoff.
 
-    A call is transient-failed when the store raises :class:`ConnectionError`
-    (which includes :class:`~pattern_quality.errors.DatabaseUnavailableError`) or
-    :class:`TimeoutError`. Validation errors, a missing schema and every other
-    error stop the run at once. Retrying is safe: a store call is atomic and
-    re-writing the same scores leaves the same rows.
+    A call is transient-failed when the store raises
+    :class:`~pattern_quality.errors.DatabaseUnavailableError` (connection lost,
+    refused or timed out, administrator shutdown), or, from a store that is not
+    the library's, a :class:`ConnectionError` or :class:`TimeoutError`. Never
+    retried: authentication and configuration errors
+    (:class:`~pattern_quality.errors.ConfigurationError` and its children), a
+    lock or statement timeout (:class:`~pattern_quality.errors.StoreTimeoutError`),
+    validation errors, a missing schema and every other store error. Retrying is
+    safe: a store call is atomic and re-writing the same scores leaves the same rows.
 
     Attributes:
         attempts: Total tries per batch, at least 1 (default 4: one try, 3 retries).
@@ -62,9 +66,14 @@ class RetryPolicy:
             exc: What the store raised.
 
         Returns:
-            ``True`` for connection and timeout errors, except a missing schema.
+            ``True`` for :class:`DatabaseUnavailableError` and for a foreign
+            store's connection or timeout errors; ``False`` for everything else.
         """
-        if isinstance(exc, SchemaNotReadyError | PatternValidationError):
+        if isinstance(exc, ConfigurationError | StoreTimeoutError):
+            return False
+        if isinstance(exc, StoreError):
+            return isinstance(exc, ConnectionError)  # DatabaseUnavailableError only
+        if isinstance(exc, PatternQualityError) and not isinstance(exc, ConnectionError):
             return False
         return isinstance(exc, ConnectionError | TimeoutError)
 

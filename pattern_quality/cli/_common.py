@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
-from .._config import DATABASE_URL_ENV_VARS, mask_dsn, resolve_database_url
+from .._config import DATABASE_URL_ENV_VARS, mask_dsn, resolve_database_url, scrub_secrets
 from ..embedded import (
     DATA_DIR_ENV,
     LEGACY_DATA_DIR,
@@ -61,14 +63,35 @@ class MaskingArgumentParser(argparse.ArgumentParser):
     otherwise print the password; sub-command parsers inherit the class.
     """
 
+    _argv: tuple[str, ...] = ()
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Any = None, namespace: Any = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """Parse as argparse does, remembering the words to scrub from errors.
+
+        Args:
+            args: The words (default: ``sys.argv[1:]``).
+            namespace: Where to store the values.
+
+        Returns:
+            argparse's namespace and the words left over.
+        """
+        words = sys.argv[1:] if args is None else list(args)
+        MaskingArgumentParser._argv = tuple(str(w) for w in words)
+        return super().parse_known_args(args, namespace)
+
     def error(self, message: str) -> NoReturn:
         """Print the usage and the masked message to stderr and exit with 2.
+
+        Every password any word of the command line may hold is removed first,
+        well-formed or not (``scrub_secrets``), then URL passwords are masked.
 
         Args:
             message: argparse's message.
         """
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: error: {mask_dsn(message)}\n")
+        self.exit(2, f"{self.prog}: error: {mask_dsn(scrub_secrets(message, *self._argv))}\n")
 
 
 def add_database_option(parser: argparse.ArgumentParser) -> None:
@@ -103,6 +126,65 @@ def add_data_dir_option(parser: argparse.ArgumentParser) -> None:
         f"URL is configured (default: ${DATA_DIR_ENV}, else the per-user data directory, "
         "e.g. ~/.local/share/pattern-quality)",
     )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=argparse.SUPPRESS,  # also accepted before the command (cli/_parser.py)
+        help="on failure, print the cause too; show the warnings of the libraries "
+        "(psycopg, qdrant-client); -vv also their debug messages (passwords masked)",
+    )
+
+
+class _Masking(logging.Filter):
+    """Masks every password of the command line's connection strings in log records."""
+
+    def __init__(self, dsns: tuple[str | None, ...]) -> None:
+        super().__init__()
+        self._dsns = dsns
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = mask_dsn(scrub_secrets(record.getMessage(), *self._dsns))
+        record.args = None
+        return True
+
+
+_HANDLER: logging.Handler | None = None
+
+
+def configure_output(verbose: int, *dsns: str | None) -> None:
+    """Route the libraries' log records and warnings for one command (the CLI's choice).
+
+    The library never configures logging; the command line does, once per
+    command: without ``-v`` the records of psycopg, psycopg_pool, qdrant-client
+    and pattern_quality are dropped and warnings are silenced, so a failure is
+    the one line :func:`error` prints; with ``-v`` warnings and records of level
+    WARNING go to stderr (``-vv``: DEBUG), every password masked.
+
+    Args:
+        verbose: How many ``-v`` were given.
+        *dsns: Connection strings whose passwords must never be printed.
+    """
+    global _HANDLER
+    root = logging.getLogger()
+    if _HANDLER is not None:
+        root.removeHandler(_HANDLER)
+    if verbose:
+        handler: logging.Handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(
+            logging.Formatter("pattern-quality: %(levelname)s: %(name)s: %(message)s")
+        )
+        handler.setLevel(logging.DEBUG if verbose > 1 else logging.WARNING)
+        if verbose > 1:
+            root.setLevel(logging.DEBUG)
+        warnings.simplefilter("default")
+    else:
+        handler = logging.NullHandler()  # found in the hierarchy: no "last resort" printing
+        warnings.simplefilter("ignore")
+    env = [os.environ.get(name) for name in DATABASE_URL_ENV_VARS]
+    handler.addFilter(_Masking((*dsns, *env)))
+    root.addHandler(handler)
+    _HANDLER = handler
 
 
 def embedded_enabled() -> bool:
@@ -233,13 +315,16 @@ def database_url(args: argparse.Namespace, *, create: bool = True) -> str:
         return embedded_services(args, create=create).database_url
 
 
-def error(message: str) -> None:
+def error(message: str, *dsns: str | None) -> None:
     """Print one error line to stderr, with any password masked.
 
     Args:
         message: The message (line breaks in it, e.g. from libpq, become spaces).
+        *dsns: Connection strings in use, whose every password spelling is removed.
     """
-    print(f"pattern-quality: error: {' '.join(mask_dsn(message).split())}", file=sys.stderr)
+    env = [os.environ.get(name) for name in DATABASE_URL_ENV_VARS]
+    text = mask_dsn(scrub_secrets(message, *dsns, *env))
+    print(f"pattern-quality: error: {' '.join(text.split())}", file=sys.stderr)
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -252,9 +337,17 @@ def run_command(args: argparse.Namespace) -> int:
         The command's exit code, or :data:`EXIT_UNAVAILABLE` for a
         :class:`PatternQualityError`.
     """
+    dsn = getattr(args, "database_url", None)
+    verbose = getattr(args, "verbose", None) or 0
+    configure_output(verbose, dsn)
     try:
         code: int = args.func(args)
     except PatternQualityError as exc:
-        error(str(exc))
+        error(str(exc), dsn)
+        if verbose:
+            cause = exc.__cause__
+            while cause is not None:  # the detail: scrubbed causes (DriverError, ...)
+                error(f"cause: {type(cause).__name__}: {cause}", dsn)
+                cause = cause.__cause__
         return EXIT_UNAVAILABLE
     return code

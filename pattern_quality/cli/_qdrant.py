@@ -88,7 +88,22 @@ def qdrant_target(args: argparse.Namespace) -> tuple[str, str]:
             f"no Qdrant configured: pass --qdrant-url URL (or set ${QDRANT_URL_ENV}) for a "
             "server, or --qdrant-path DIR for a local-mode storage"
         )
+    check_qdrant_url(url)  # a malformed URL is a configuration error, never quoted
     return "url", url
+
+
+def check_qdrant_url(url: str) -> None:
+    """Refuse a malformed Qdrant URL before any I/O (see ``sources._qdrant_base``).
+
+    Args:
+        url: The URL as given.
+
+    Raises:
+        ConfigurationError: It is not ``http(s)://host[:port]`` (never quoted).
+    """
+    from ..sources._qdrant_base import check_qdrant_url as check  # qdrant-client: lazily
+
+    check(url)
 
 
 def open_source(

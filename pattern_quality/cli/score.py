@@ -5,7 +5,9 @@ Each argument is one of:
 * ``-``: JSON read from stdin (one pattern mapping or a list of them);
 * a path to a ``.json`` file: one pattern mapping or a list of them;
 * a path to any other file (``.py``, ``.ts``, ...): one pattern whose ``code``
-  is the file's text (UTF-8) and whose ``pattern_name`` is the file's stem;
+  is the file's text (UTF-8, a BOM dropped), whose ``pattern_name`` is the file's
+  stem and whose ``path`` key is the path given (rubric 3.0.0 reads the language
+  from its extension);
 * an inline JSON object (or a list of objects), e.g. ``'{"code": "pass"}'``.
 
 An argument is scored whole or not at all: when it cannot be read or holds an
@@ -113,7 +115,7 @@ def _patterns_from_json(text: str, where: str) -> list[Pattern]:
 
 def _read_text(path: Path, where: str) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ArgumentError(f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except IsADirectoryError:
@@ -151,7 +153,7 @@ def load_argument(argument: str, stdin: str | None = None) -> list[Pattern]:
         text = _read_text(path, argument)
         if path.suffix.lower() == ".json":
             return _patterns_from_json(text, argument)
-        return [Pattern(pattern_name=path.stem, code=text)]
+        return [Pattern(pattern_name=path.stem, code=text, extra={"path": argument})]
     if argument.lstrip().startswith(("{", "[")):
         return _patterns_from_json(argument, f"inline JSON '{_shown(argument, _SHOWN_JSON)}'")
     shown = _shown(argument, _SHOWN_PATH)

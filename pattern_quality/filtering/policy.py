@@ -23,6 +23,8 @@ from ..models import Pattern, QualityScore, StoredQuality
 from ..scoring import PatternQualityScorer
 
 __all__ = [
+    "ABANDON_GRACE",
+    "CLOSE_TIMEOUT",
     "DEFAULT_FILTER_TIMEOUT",
     "WRITE_BACK_TIMEOUT",
     "FilterPlan",
@@ -30,6 +32,7 @@ __all__ = [
     "FilterResult",
     "OnInvalid",
     "decide",
+    "log_abandoned_write_backs",
     "log_write_back_failure",
     "plan",
 ]
@@ -41,6 +44,12 @@ logger = logging.getLogger("pattern_quality.filtering")
 DEFAULT_FILTER_TIMEOUT: Final = 0.25
 #: How long a write-back may take in the background before it is abandoned.
 WRITE_BACK_TIMEOUT: Final = 30.0
+#: How long ``close()`` waits for pending write-backs before abandoning them.
+CLOSE_TIMEOUT: Final = 5.0
+#: Longest the async filter lets a timed-out lookup clean up before it is
+#: interrupted again (which makes psycopg close the connection instead of
+#: waiting for the server to confirm the cancellation).
+ABANDON_GRACE: Final = 0.05
 
 OnInvalid = Literal["keep", "drop"]
 
@@ -312,3 +321,19 @@ def log_write_back_failure(exc: BaseException) -> None:
     logger.warning(
         "quality filter write-back failed: %s: %s", type(exc).__name__, mask_dsn(str(exc))
     )
+
+
+def log_abandoned_write_backs(pending: int, waited: float) -> None:
+    """Log one warning for write-backs still running when a filter closes.
+
+    Args:
+        pending: How many are still running.
+        waited: How long ``close()`` waited, in seconds.
+    """
+    if pending:
+        logger.warning(
+            "quality filter closed with %d write-back(s) still running after %.1f s; "
+            "abandoned (each is one transaction: written whole or not at all)",
+            pending,
+            waited,
+        )

@@ -13,23 +13,31 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from ..models import QualityScore, StoredQuality
+from ..projection.payload import DEFAULT_QUALITY_KEY
 from ..scoring import PatternQualityScorer
 from ..storage.base import QualityStore
+from ._daemon import DaemonExecutor
 from .policy import (
+    CLOSE_TIMEOUT,
     DEFAULT_FILTER_TIMEOUT,
-    WRITE_BACK_TIMEOUT,
     FilterPolicy,
     FilterResult,
     OnInvalid,
+    log_abandoned_write_backs,
     log_write_back_failure,
     plan,
 )
+
+if TYPE_CHECKING:  # qdrant-client loads only when a Qdrant filter is built
+    from qdrant_client import models
+
+    from ..projection.query import UnprojectedPolicy
 
 __all__ = ["QualityFilter"]
 
@@ -71,9 +79,10 @@ class QualityFilter:
         """
         self._store = store
         self._policy = FilterPolicy.make(scorer, timeout, write_back, on_invalid)
-        # Reads run on workers so a hung store cannot hold the caller past the timeout.
-        self._readers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="pq-filter-read")
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pq-filter-write")
+        # Reads run on workers so a hung store cannot hold the caller past the timeout;
+        # daemon threads, so a read stuck on a frozen server cannot hold the process.
+        self._readers = DaemonExecutor(4, "pq-filter-read")
+        self._writer = DaemonExecutor(1, "pq-filter-write")
         self._pending: set[Future[int]] = set()
         self._lock = threading.Lock()
 
@@ -99,11 +108,51 @@ class QualityFilter:
             try:
                 stored = future.result(timeout=self._policy.timeout)
             except Exception as exc:  # any store failure must not break the caller
+                future.cancel()  # still queued behind stuck reads: never run it
                 stored, error = None, exc
         result, to_write = self._policy.finish(the_plan, stored, error)
         if to_write:
             self._submit_write(to_write)
         return result
+
+    def qdrant_filter(
+        self,
+        min_quality: float | None = None,
+        *,
+        tiers: str | Iterable[str] | None = None,
+        rubric: str | Iterable[str] | None = None,
+        unprojected: UnprojectedPolicy = "include",
+        base: models.Filter | None = None,
+        key: str = DEFAULT_QUALITY_KEY,
+    ) -> models.Filter:
+        """Return a Qdrant filter that keeps good patterns inside the vector search.
+
+        Over the quality projected into the points' payloads by
+        ``backfill --project-to-qdrant`` (docs/filtering.md, "Filtering inside the
+        vector search"); pass it as ``query_filter=`` to ``query_points``. No I/O:
+        the store is not read.
+
+        Args:
+            min_quality: Keep points whose projected composite is ``>=`` this;
+                ``None``: no threshold.
+            tiers: Keep only these tiers (names or :class:`~pattern_quality.models.Tier`).
+            rubric: Keep only scores of this rubric version (or these versions).
+            unprojected: Points without a projection: ``"include"`` (default) or ``"exclude"``.
+            base: The caller's own filter; the result requires both.
+            key: The payload key of the projection.
+
+        Returns:
+            A :class:`qdrant_client.models.Filter`.
+
+        Raises:
+            PatternValidationError: An invalid threshold, tier, rubric or policy.
+            ValueError: ``key`` is not a plain identifier.
+        """
+        from ..projection.query import quality_condition
+
+        return quality_condition(
+            min_quality, tiers=tiers, rubric=rubric, unprojected=unprojected, base=base, key=key
+        )
 
     def _submit_write(self, scores: list[QualityScore]) -> None:
         future = self._writer.submit(self._store.upsert, scores)
@@ -114,6 +163,8 @@ class QualityFilter:
     def _write_done(self, future: Future[int]) -> None:
         with self._lock:
             self._pending.discard(future)
+        if future.cancelled():  # queued when the filter closed: never started
+            return
         exc = future.exception()
         if exc is not None:
             log_write_back_failure(exc)
@@ -135,11 +186,24 @@ class QualityFilter:
             except FutureTimeout as exc:
                 raise TimeoutError("quality filter write-back still running") from exc
 
-    def close(self) -> None:
-        """Wait for queued write-backs and stop the worker threads (the store stays open)."""
-        self.flush(WRITE_BACK_TIMEOUT)
-        self._readers.shutdown(wait=False, cancel_futures=True)
-        self._writer.shutdown(wait=True)
+    def close(self, timeout: float = CLOSE_TIMEOUT) -> None:
+        """Wait a bounded time for queued write-backs, then stop the workers; never raises.
+
+        Write-backs still running after ``timeout`` are abandoned with one
+        warning (their store call is one transaction: it commits or rolls back
+        whole). The worker threads are daemon threads: none holds the
+        interpreter open. The store stays open.
+
+        Args:
+            timeout: Seconds to wait for pending write-backs (default 5).
+        """
+        try:
+            self.flush(timeout)
+        except TimeoutError:
+            with self._lock:
+                log_abandoned_write_backs(len(self._pending), timeout)
+        self._readers.shutdown()
+        self._writer.shutdown()
 
     def __enter__(self) -> Self:
         return self

@@ -12,20 +12,29 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from ..models import StoredQuality
+from ..projection.payload import DEFAULT_QUALITY_KEY
 from ..scoring import PatternQualityScorer
 from ..storage.base import AsyncQualityStore
 from .policy import (
+    ABANDON_GRACE,
+    CLOSE_TIMEOUT,
     DEFAULT_FILTER_TIMEOUT,
     WRITE_BACK_TIMEOUT,
     FilterPolicy,
     FilterResult,
     OnInvalid,
+    log_abandoned_write_backs,
     log_write_back_failure,
     plan,
 )
+
+if TYPE_CHECKING:  # qdrant-client loads only when a Qdrant filter is built
+    from qdrant_client import models
+
+    from ..projection.query import UnprojectedPolicy
 
 __all__ = ["AsyncQualityFilter"]
 
@@ -57,6 +66,7 @@ class AsyncQualityFilter:
         self._store = store
         self._policy = FilterPolicy.make(scorer, timeout, write_back, on_invalid)
         self._pending: set[asyncio.Task[int]] = set()
+        self._abandoned: set[asyncio.Task[Any]] = set()
 
     async def filter(self, patterns: Iterable[Any], min_quality: float = 0.7) -> FilterResult:
         """The twin of :meth:`.QualityFilter.filter`: the lookup is a task with a deadline.
@@ -77,7 +87,7 @@ class AsyncQualityFilter:
         error: Exception | None = None
         if ids := the_plan.lookup_ids:
             try:
-                stored = await asyncio.wait_for(self._store.get_many(ids), self._policy.timeout)
+                stored = await self._lookup(ids)
             except Exception as exc:  # any store failure must not break the caller
                 stored, error = None, exc
         result, to_write = self._policy.finish(the_plan, stored, error)
@@ -88,6 +98,69 @@ class AsyncQualityFilter:
             self._pending.add(task)
             task.add_done_callback(self._write_done)
         return result
+
+    def qdrant_filter(
+        self,
+        min_quality: float | None = None,
+        *,
+        tiers: str | Iterable[str] | None = None,
+        rubric: str | Iterable[str] | None = None,
+        unprojected: UnprojectedPolicy = "include",
+        base: models.Filter | None = None,
+        key: str = DEFAULT_QUALITY_KEY,
+    ) -> models.Filter:
+        """Return a Qdrant filter that keeps good patterns inside the vector search.
+
+        Over the quality projected into the points' payloads by
+        ``backfill --project-to-qdrant`` (docs/filtering.md, "Filtering inside the
+        vector search"); pass it as ``query_filter=`` to ``query_points``. No I/O:
+        the store is not read.
+
+        Args:
+            min_quality: Keep points whose projected composite is ``>=`` this;
+                ``None``: no threshold.
+            tiers: Keep only these tiers (names or :class:`~pattern_quality.models.Tier`).
+            rubric: Keep only scores of this rubric version (or these versions).
+            unprojected: Points without a projection: ``"include"`` (default) or ``"exclude"``.
+            base: The caller's own filter; the result requires both.
+            key: The payload key of the projection.
+
+        Returns:
+            A :class:`qdrant_client.models.Filter`.
+
+        Raises:
+            PatternValidationError: An invalid threshold, tier, rubric or policy.
+            ValueError: ``key`` is not a plain identifier.
+        """
+        from ..projection.query import quality_condition
+
+        return quality_condition(
+            min_quality, tiers=tiers, rubric=rubric, unprojected=unprojected, base=base, key=key
+        )
+
+    async def _lookup(self, ids: list[str]) -> dict[str, StoredQuality]:
+        # Not asyncio.wait_for: it waits for the cancelled lookup to finish, and
+        # psycopg's cancellation waits for the server (10 s when it is frozen).
+        task = asyncio.ensure_future(self._store.get_many(ids))
+        try:
+            done, _ = await asyncio.wait({task}, timeout=self._policy.timeout)
+        except asyncio.CancelledError:
+            self._abandon(task)
+            raise
+        if task in done:
+            return task.result()
+        self._abandon(task)
+        raise TimeoutError("store lookup timed out")
+
+    def _abandon(self, task: asyncio.Task[Any]) -> None:
+        # Cancel now and once more a moment later: the second interruption makes
+        # psycopg close the connection instead of waiting for the server to
+        # confirm the cancellation. Nothing is left to delay the loop or its end.
+        task.cancel()
+        self._abandoned.add(task)
+        task.add_done_callback(_retrieved)
+        task.add_done_callback(self._abandoned.discard)
+        asyncio.get_running_loop().call_later(ABANDON_GRACE, task.cancel)
 
     def _write_done(self, task: asyncio.Task[int]) -> None:
         self._pending.discard(task)
@@ -112,9 +185,21 @@ class AsyncQualityFilter:
             if not_done:
                 raise TimeoutError("quality filter write-back still running")
 
-    async def close(self) -> None:
-        """Wait for queued write-backs (the store stays open)."""
-        await self.flush(WRITE_BACK_TIMEOUT)
+    async def close(self, timeout: float = CLOSE_TIMEOUT) -> None:
+        """Wait a bounded time for queued write-backs, then cancel them; never raises.
+
+        Args:
+            timeout: Seconds to wait for pending write-backs (default 5); those
+                still running are cancelled with one warning (each is one
+                transaction: written whole or not at all). The store stays open.
+        """
+        try:
+            await self.flush(timeout)
+        except TimeoutError:
+            pending = list(self._pending)
+            log_abandoned_write_backs(len(pending), timeout)
+            for task in pending:
+                self._abandon(task)
 
     async def __aenter__(self) -> Self:
         return self
@@ -126,3 +211,10 @@ class AsyncQualityFilter:
         tb: TracebackType | None,
     ) -> None:
         await self.close()
+
+
+def _retrieved(task: asyncio.Task[Any]) -> None:
+    # An abandoned lookup's outcome is of no interest; retrieving it keeps asyncio
+    # from logging "exception was never retrieved".
+    if not task.cancelled():
+        task.exception()

@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable
 from typing import Final, Literal
 
 import psycopg
-from psycopg import errors as pg_errors
 
-from ..errors import MigrationError
-from ..storage._pg import describe_target, translate_error
+from .._config import scrub_secrets
+from ..errors import AuthenticationError, DatabaseUnavailableError, MigrationError
+from ..storage._pg import classify, describe_target, translate_error
 from .files import Migration
 from .reports import AppliedMigration, MigrationReport, MigrationStatus, StatusEntry, StepResult
 from .statements import SET_CHECKSUM_SQL
@@ -213,13 +213,12 @@ def step_error(exc: psycopg.Error, mig: Migration, direction: str, dsn: str) -> 
 
     A lost connection becomes :class:`DatabaseUnavailableError`; anything else a
     :class:`MigrationError` naming the file (its transaction was rolled back).
+    Raise it from :func:`~pattern_quality.storage._pg.driver_error`, never from ``exc``.
     """
-    if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError) and not isinstance(
-        exc, pg_errors.LockNotAvailable | pg_errors.QueryCanceled
-    ):
+    if classify(exc) in (DatabaseUnavailableError, AuthenticationError):
         return translate_error(exc, dsn, f"apply {mig.filename}")
     name = mig.filename if direction == "up" else mig.down_filename
-    detail = str(exc).strip() or type(exc).__name__
+    detail = scrub_secrets(str(exc).strip(), dsn) or type(exc).__name__
     return MigrationError(f"{name} failed and was rolled back, nothing of it was applied: {detail}")
 
 

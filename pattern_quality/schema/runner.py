@@ -20,7 +20,7 @@ import psycopg
 
 from ..errors import PatternQualityError
 from ..storage._connect import connect
-from ..storage._pg import DEFAULT_CONNECT_TIMEOUT, describe_target, translate_error
+from ..storage._pg import DEFAULT_CONNECT_TIMEOUT, describe_target, driver_error, translate_error
 from . import bookkeeping as plan
 from . import checks
 from . import statements as q
@@ -60,7 +60,7 @@ def _run_steps(
                     conn.execute((mig.down_sql or "").encode())
                     conn.execute(q.DELETE_APPLIED_SQL, (mig.version,))
         except psycopg.Error as exc:
-            raise plan.step_error(exc, mig, direction, dsn) from exc
+            raise plan.step_error(exc, mig, direction, dsn) from driver_error(exc, dsn)
         results.append(StepResult(mig.version, mig.name, direction, tuple(notices)))
     return results
 
@@ -123,7 +123,7 @@ def migrate(
         except PatternQualityError:
             raise
         except psycopg.Error as exc:
-            raise translate_error(exc, dsn, "migrate") from exc
+            raise translate_error(exc, dsn, "migrate") from driver_error(exc, dsn)
     return plan.build_report(dsn, "up", False, applied, steps, results, adopted_legacy=adopted)
 
 
@@ -168,7 +168,7 @@ def rollback(
         except PatternQualityError:
             raise
         except psycopg.Error as exc:
-            raise translate_error(exc, dsn, action) from exc
+            raise translate_error(exc, dsn, action) from driver_error(exc, dsn)
     return plan.build_report(dsn, "down", dry_run, applied, steps, results)
 
 
@@ -198,7 +198,7 @@ def migration_status(
         try:
             has_metrics, _, applied = _read_state(conn)
         except psycopg.Error as exc:
-            raise translate_error(exc, dsn, action) from exc
+            raise translate_error(exc, dsn, action) from driver_error(exc, dsn)
     return plan.build_status(dsn, migrations, has_metrics, applied)
 
 
@@ -244,6 +244,6 @@ def verify(
                 total, ranges_found = checks.ranges_check(ranges)
                 found.append(ranges_found)
         except psycopg.Error as exc:
-            raise translate_error(exc, dsn, action) from exc
+            raise translate_error(exc, dsn, action) from driver_error(exc, dsn)
     notes = plan.status_notes(plan.build_status(dsn, migrations, has_metrics, applied))
     return VerifyReport(describe_target(dsn), tuple(found), total, notes)

@@ -18,7 +18,7 @@ import psycopg
 
 from ..errors import PatternQualityError
 from ..storage._connect_async import aconnect
-from ..storage._pg import DEFAULT_CONNECT_TIMEOUT, describe_target, translate_error
+from ..storage._pg import DEFAULT_CONNECT_TIMEOUT, describe_target, driver_error, translate_error
 from . import bookkeeping as plan
 from . import checks
 from . import statements as q
@@ -58,7 +58,7 @@ async def _run_steps(
                     await conn.execute((mig.down_sql or "").encode())
                     await conn.execute(q.DELETE_APPLIED_SQL, (mig.version,))
         except psycopg.Error as exc:
-            raise plan.step_error(exc, mig, direction, dsn) from exc
+            raise plan.step_error(exc, mig, direction, dsn) from driver_error(exc, dsn)
         results.append(StepResult(mig.version, mig.name, direction, tuple(notices)))
     return results
 
@@ -121,7 +121,7 @@ async def amigrate(
         except PatternQualityError:
             raise
         except psycopg.Error as exc:
-            raise translate_error(exc, dsn, "migrate") from exc
+            raise translate_error(exc, dsn, "migrate") from driver_error(exc, dsn)
     return plan.build_report(dsn, "up", False, applied, steps, results, adopted_legacy=adopted)
 
 
@@ -166,7 +166,7 @@ async def arollback(
         except PatternQualityError:
             raise
         except psycopg.Error as exc:
-            raise translate_error(exc, dsn, action) from exc
+            raise translate_error(exc, dsn, action) from driver_error(exc, dsn)
     return plan.build_report(dsn, "down", dry_run, applied, steps, results)
 
 
@@ -196,7 +196,7 @@ async def amigration_status(
         try:
             has_metrics, _, applied = await _read_state(conn)
         except psycopg.Error as exc:
-            raise translate_error(exc, dsn, action) from exc
+            raise translate_error(exc, dsn, action) from driver_error(exc, dsn)
     return plan.build_status(dsn, migrations, has_metrics, applied)
 
 
@@ -242,6 +242,6 @@ async def averify(
                 total, ranges_found = checks.ranges_check(ranges)
                 found.append(ranges_found)
         except psycopg.Error as exc:
-            raise translate_error(exc, dsn, action) from exc
+            raise translate_error(exc, dsn, action) from driver_error(exc, dsn)
     notes = plan.status_notes(plan.build_status(dsn, migrations, has_metrics, applied))
     return VerifyReport(describe_target(dsn), tuple(found), total, notes)

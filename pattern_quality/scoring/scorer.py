@@ -48,7 +48,7 @@ _RUBRICS: Final[dict[str, Rubric]] = {
 }
 
 #: The rubric used when none is named (``"1.0.0"`` stays available, bit-exact).
-DEFAULT_RUBRIC: Final = rubric_2_0_0.VERSION
+DEFAULT_RUBRIC: Final = rubric_3_0_0.VERSION
 
 
 def run_rubric(
@@ -108,8 +108,8 @@ class PatternQualityScorer:
 
         Args:
             rubric: Rubric version to score with (default :data:`DEFAULT_RUBRIC`,
-                ``"2.0.0"``; ``"1.0.0"`` is the legacy rubric, float for float);
-                see :func:`available_rubrics`.
+                ``"3.0.0"``; ``"2.0.0"`` stays available, ``"1.0.0"`` is the legacy
+                rubric, float for float); see :func:`available_rubrics`.
             explain: Collect the findings behind each dimension into
                 :attr:`QualityScore.findings` (a little slower; off for bulk jobs
                 that never read them).

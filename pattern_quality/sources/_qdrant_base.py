@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import urlsplit
 from uuid import UUID
 
 import httpx
@@ -19,7 +20,7 @@ from qdrant_client import AsyncQdrantClient, QdrantClient
 from qdrant_client.common.client_exceptions import QdrantException
 from qdrant_client.http.exceptions import ApiException
 
-from .._config import scrub
+from .._config import describe_url, scrub
 from ..errors import (
     CollectionNotFoundError,
     ConfigurationError,
@@ -146,8 +147,33 @@ def _describe(options: dict[str, Any]) -> tuple[str, str | None, bool]:
     for name in ("url", "host", "location"):
         value = options.get(name)
         if value:
-            return scrub(str(value), secret), secret, False
+            text = str(value)
+            where = describe_url(text) if "://" in text else scrub(text, secret)
+            return where, secret, False
     return "localhost", secret, False
+
+
+def check_qdrant_url(url: str) -> None:
+    """Refuse a Qdrant URL that is not ``http(s)://host[:port]``, without quoting it.
+
+    Args:
+        url: The URL as given.
+
+    Raises:
+        ConfigurationError: No http(s) scheme, no host, or a port that is not a
+            number in 1-65535 (the message shows only scheme, host and port).
+    """
+    try:
+        parts = urlsplit(url.strip())
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+        port = parts.port
+    except ValueError:
+        ok, port = False, None
+    if not ok or port == 0:
+        raise ConfigurationError(
+            f"invalid Qdrant URL {describe_url(url)}: expected http(s)://host[:port] "
+            "(credentials belong in --qdrant-api-key, not in the URL)"
+        ) from None
 
 
 def local_path(path: str | os.PathLike[str] | None) -> str:

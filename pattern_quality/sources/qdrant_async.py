@@ -17,13 +17,15 @@ from uuid import UUID
 
 from qdrant_client import AsyncQdrantClient
 
-from ..errors import QdrantUnavailableError
+from .._config import describe_url
+from ..errors import ConfigurationError, QdrantUnavailableError
 from ..models import Pattern
 from ..projection.payload import DEFAULT_QUALITY_KEY
 from ._qdrant_base import (
     CLIENT_ERRORS,
     DEFAULT_QDRANT_TIMEOUT,
     QdrantSourceBase,
+    check_qdrant_url,
     local_path,
     missing_collections_error,
     to_item,
@@ -96,10 +98,20 @@ class AsyncQdrantPatternSource(QdrantSourceBase):
 
         Returns:
             A source that closes its client in :meth:`close`.
+
+        Raises:
+            ConfigurationError: ``url`` is not an ``http(s)://host[:port]`` URL (the
+                message shows only its scheme, host and port).
         """
-        client = AsyncQdrantClient(
-            url=url, api_key=api_key, timeout=timeout, check_compatibility=False
-        )
+        check_qdrant_url(url)
+        try:
+            client = AsyncQdrantClient(
+                url=url, api_key=api_key, timeout=timeout, check_compatibility=False
+            )
+        except Exception:  # the client's parse errors quote the URL, credentials and all
+            raise ConfigurationError(
+                f"invalid Qdrant URL {describe_url(url)}: expected http(s)://host[:port]"
+            ) from None
         return cls(client, close_client=True, **options)
 
     @classmethod

@@ -8,10 +8,12 @@ their own connections.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import psycopg
 from psycopg.rows import TupleRow
 
-from ._pg import DEFAULT_CONNECT_TIMEOUT, connect_options, translate_error
+from ._pg import DEFAULT_CONNECT_TIMEOUT, connect_options, driver_error, translate_error
 
 __all__ = ["connect"]
 
@@ -22,6 +24,7 @@ def connect(
     action: str = "connect",
     autocommit: bool = True,
     connect_timeout: int | None = DEFAULT_CONNECT_TIMEOUT,
+    options: Mapping[str, str] | None = None,
 ) -> psycopg.Connection[TupleRow]:
     """Open a connection, failing fast and with a masked message when it cannot.
 
@@ -31,6 +34,7 @@ def connect(
         autocommit: Open the connection in autocommit mode.
         connect_timeout: Seconds to wait for the server, unless ``dsn`` sets its
             own ``connect_timeout``; ``None`` waits as long as libpq does.
+        options: More connection parameters, e.g. :func:`._pg.session_options`.
 
     Returns:
         The open connection; close it (``with`` it).
@@ -39,8 +43,8 @@ def connect(
         ConfigurationError: ``dsn`` does not parse.
         DatabaseUnavailableError: The server cannot be reached or refuses the login.
     """
-    options = connect_options(dsn, connect_timeout)
+    kwargs = {**connect_options(dsn, connect_timeout), **(options or {})}
     try:
-        return psycopg.Connection.connect(dsn, autocommit=autocommit, **options)
+        return psycopg.Connection.connect(dsn, autocommit=autocommit, **kwargs)
     except psycopg.Error as exc:
-        raise translate_error(exc, dsn, action) from exc
+        raise translate_error(exc, dsn, action) from driver_error(exc, dsn)

@@ -4,15 +4,16 @@
 
 A thin executor: it takes the statements from :mod:`.statements`, runs them
 under ``with pool.connection()`` (one transaction per call) over a
-:class:`psycopg_pool.ConnectionPool`, and maps rows with :mod:`.rows`.
+:class:`psycopg_pool.ConnectionPool`, and maps rows with :mod:`.rows`; the
+write of a call and the schema check are in :mod:`._calls`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import psycopg
 from psycopg.rows import tuple_row
@@ -24,39 +25,24 @@ from ..errors import StoreError
 from ..ids import canonical_pattern_id, canonical_pattern_ids
 from ..models import QualityScore, StoredQuality
 from . import statements
+from ._calls import check_schema, cursor, write_rows
 from ._connect import connect
-from ._pg import connect_options, describe_target, translate_error
-from .rows import UpsertRow, prepare_upsert, stored_from_row
+from ._pg import (
+    DEFAULT_LOCK_TIMEOUT,
+    DEFAULT_STATEMENT_TIMEOUT,
+    POOL_CLOSE_TIMEOUT,
+    connect_options,
+    describe_target,
+    driver_error,
+    session_options,
+    translate_error,
+)
+from .rows import prepare_upsert, stored_from_row
 
 __all__ = ["PostgresQualityStore"]
 
-
-def write_rows(cur: psycopg.Cursor[Any], t: statements.TableRef, rows: list[UpsertRow]) -> int:
-    """Upsert prepared rows inside the caller's transaction.
-
-    Args:
-        cur: A cursor of a connection in a transaction.
-        t: The target table.
-        rows: Output of :func:`.prepare_upsert` (distinct ids, sorted).
-
-    Returns:
-        Rows inserted or updated.
-    """
-    if len(rows) < statements.COPY_MIN_ROWS:
-        cur.executemany(statements.upsert_values_sql(t), rows)
-        return max(cur.rowcount, 0)
-    written = 0
-    cur.execute(statements.create_stage_sql())
-    merge = statements.upsert_from_stage_sql(t)
-    for i, chunk in enumerate(statements.chunks(rows, statements.UPSERT_CHUNK_SIZE)):
-        if i:
-            cur.execute(statements.truncate_stage_sql())
-        with cur.copy(statements.copy_stage_sql()) as copy:
-            for row in chunk:
-                copy.write_row(row)
-        cur.execute(merge)
-        written += max(cur.rowcount, 0)
-    return written
+T = TypeVar("T")
+_Cursor = psycopg.Cursor[tuple[Any, ...]]
 
 
 class PostgresQualityStore:
@@ -80,6 +66,8 @@ class PostgresQualityStore:
         timeout: float = 30.0,
         table: str = statements.DEFAULT_TABLE,
         schema: str | None = None,
+        statement_timeout: float | None = DEFAULT_STATEMENT_TIMEOUT,
+        lock_timeout: float | None = DEFAULT_LOCK_TIMEOUT,
     ) -> None:
         """Create a store with its own connection pool.
 
@@ -92,17 +80,26 @@ class PostgresQualityStore:
                 sets ``connect_timeout``, to connect).
             table: Table name (quoted as an identifier, never interpolated).
             schema: Schema of the table; ``None`` follows the ``search_path``.
+            statement_timeout: Seconds one statement may run before the server
+                cancels it (:class:`StoreTimeoutError`); default 60, ``None``
+                keeps the server's setting.
+            lock_timeout: Seconds a statement may wait for a lock held by another
+                session (:class:`StoreTimeoutError`); default 10, ``None`` keeps
+                the server's setting.
 
         Raises:
             ConfigurationError: No DSN given or configured, or it does not parse.
-            ValueError: An empty table or schema name, or bad pool sizes.
+            ValueError: An empty table or schema name, bad pool sizes or timeouts.
         """
         t = statements.TableRef.of(table, schema)
         dsn = resolve_database_url(dsn)
         connect_timeout = max(1, round(timeout))
+        options: dict[str, str] = session_options(
+            dsn, statement_timeout=statement_timeout, lock_timeout=lock_timeout
+        )
         pool = ConnectionPool(
             dsn,
-            kwargs={**connect_options(dsn, connect_timeout), "autocommit": True},
+            kwargs={**connect_options(dsn, connect_timeout), **options, "autocommit": True},
             min_size=min_size,
             max_size=max_size,
             timeout=timeout,
@@ -110,6 +107,7 @@ class PostgresQualityStore:
             name="pattern_quality",
         )
         self._setup(pool, dsn, owns_pool=True, t=t)
+        self._options = options
         self._connect_timeout = connect_timeout
 
     @classmethod
@@ -151,6 +149,7 @@ class PostgresQualityStore:
         self._dsn = dsn
         self._owns_pool = owns_pool
         self._lock = Lock()
+        self._options = {}  # session settings (timeouts) of the store's own pool
         self._opened = False
         self._closed = False
 
@@ -177,15 +176,17 @@ class PostgresQualityStore:
                 # A direct connection fails fast with the server's reason; a pool would
                 # only time out.
                 timeout = self._connect_timeout
-                with connect(self._dsn, action=action, connect_timeout=timeout) as conn:
-                    row = _checked(conn, params, self._dsn, action)
+                with connect(
+                    self._dsn, action=action, connect_timeout=timeout, options=self._options
+                ) as conn:
+                    row = check_schema(conn, params, self._dsn, action)
                 self._pool.open(wait=False)
             else:
                 try:
                     with self._pool.connection() as pconn:
-                        row = _checked(pconn, params, self._dsn, action)
+                        row = check_schema(pconn, params, self._dsn, action)
                 except psycopg.Error as exc:
-                    raise translate_error(exc, self._dsn, action) from exc
+                    raise translate_error(exc, self._dsn, action) from driver_error(exc, self._dsn)
             statements.check_schema_row(self._t, row, describe_target(self._dsn))
             self._opened = True
 
@@ -198,19 +199,33 @@ class PostgresQualityStore:
             with self._pool.connection() as conn, conn.transaction():
                 yield conn
         except psycopg.Error as exc:
-            raise translate_error(exc, self._dsn, action) from exc
+            raise translate_error(exc, self._dsn, action) from driver_error(exc, self._dsn)
 
-    @contextmanager
-    def _read(self, action: str) -> Iterator[psycopg.Connection[Any]]:
-        # One statement, no explicit transaction: a single round trip on the store's
-        # own (autocommit) pool; a borrowed pool rolls back on return as usual.
+    def _call(self, action: str, body: Callable[[_Cursor], T], write: bool) -> T:
+        # One call on one pool connection, in a transaction when it writes. When the
+        # connection turns out lost (a server restart killed it while idle), the pool
+        # checks every idle connection at once, replacing the broken ones, and the
+        # call runs once more: every store call is idempotent (latest wins). Not the
+        # pool's check= hook: it backs off 1 s, 2 s, 4 s... between broken ones.
         if not self._opened or self._closed:
             self.open()
-        try:
-            with self._pool.connection() as conn:
-                yield conn
-        except psycopg.Error as exc:
-            raise translate_error(exc, self._dsn, action) from exc
+        for attempt in (1, 2):
+            used: psycopg.Connection[Any] | None = None
+            try:
+                with self._pool.connection() as conn:
+                    used = conn
+                    if write:
+                        with conn.transaction(), cursor(conn) as cur:
+                            return body(cur)
+                    # No explicit transaction for one read: a single round trip.
+                    with cursor(conn) as cur:
+                        return body(cur)
+            except psycopg.Error as exc:
+                if attempt == 1 and used is not None and used.broken:
+                    self._pool.check()
+                    continue
+                raise translate_error(exc, self._dsn, action) from driver_error(exc, self._dsn)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def upsert(self, scores: QualityScore | Iterable[QualityScore]) -> int:
         """Write scores in one transaction; the latest measurement per pattern wins.
@@ -231,8 +246,11 @@ class PostgresQualityStore:
         rows = prepare_upsert(scores)
         if not rows:
             return 0
-        with self._conn(f"upsert {len(rows)} score(s)") as conn, _cursor(conn) as cur:
+
+        def write(cur: _Cursor) -> int:
             return write_rows(cur, self._t, rows)
+
+        return self._call(f"upsert {len(rows)} score(s)", write, write=True)
 
     def get(self, pattern_id: str) -> StoredQuality | None:
         """Return the stored row of one pattern.
@@ -248,8 +266,11 @@ class PostgresQualityStore:
             StoreError: The read failed (see :meth:`upsert` for the subclasses).
         """
         pid = canonical_pattern_id(pattern_id)
-        with self._read("read a score") as conn, _cursor(conn) as cur:
-            row = cur.execute(statements.select_one_sql(self._t), (pid,)).fetchone()
+
+        def read(cur: _Cursor) -> tuple[Any, ...] | None:
+            return cur.execute(statements.select_one_sql(self._t), (pid,)).fetchone()
+
+        row = self._call("read a score", read, write=False)
         return None if row is None else stored_from_row(row)
 
     def get_many(self, pattern_ids: Iterable[str]) -> dict[str, StoredQuality]:
@@ -268,9 +289,11 @@ class PostgresQualityStore:
         ids = canonical_pattern_ids(pattern_ids)
         if not ids:
             return {}
-        with self._read(f"read {len(ids)} score(s)") as conn, _cursor(conn) as cur:
-            query = statements.select_many_sql(self._t)
-            rows = cur.execute(query, (ids,)).fetchall()
+
+        def read(cur: _Cursor) -> list[tuple[Any, ...]]:
+            return cur.execute(statements.select_many_sql(self._t), (ids,)).fetchall()
+
+        rows = self._call(f"read {len(ids)} score(s)", read, write=False)
         stored = (stored_from_row(r) for r in rows)
         return {s.pattern_id: s for s in stored if s.pattern_id is not None}
 
@@ -283,8 +306,11 @@ class PostgresQualityStore:
         Raises:
             StoreError: The read failed.
         """
-        with self._read("count scores") as conn, _cursor(conn) as cur:
-            row = cur.execute(statements.count_sql(self._t)).fetchone()
+
+        def read(cur: _Cursor) -> tuple[Any, ...] | None:
+            return cur.execute(statements.count_sql(self._t)).fetchone()
+
+        row = self._call("count scores", read, write=False)
         return int(row[0]) if row else 0
 
     def iter_all(self, batch_size: int = statements.DEFAULT_READ_BATCH) -> Iterator[StoredQuality]:
@@ -329,20 +355,26 @@ class PostgresQualityStore:
         ids = canonical_pattern_ids(pattern_ids)
         if not ids:
             return 0
-        with self._conn(f"delete {len(ids)} score(s)") as conn, _cursor(conn) as cur:
+
+        def delete(cur: _Cursor) -> int:
             return max(cur.execute(statements.delete_sql(self._t), (ids,)).rowcount, 0)
+
+        return self._call(f"delete {len(ids)} score(s)", delete, write=True)
 
     def close(self) -> None:
         """Close the store and its own pool (never a pool given to :meth:`from_pool`).
 
-        Later calls raise :class:`StoreError`. Idempotent.
+        Waits at most 1 s for the pool's background workers (one stuck connecting
+        to an unresponsive server is abandoned). Later calls raise
+        :class:`StoreError`. Idempotent.
         """
         with self._lock:
             if self._closed:
                 return
             self._closed = True
             if self._owns_pool:
-                self._pool.close()
+                # Bounded: a pool task stuck connecting to a frozen server is abandoned.
+                self._pool.close(timeout=POOL_CLOSE_TIMEOUT)
 
     def __enter__(self) -> Self:
         self.open()
@@ -355,18 +387,3 @@ class PostgresQualityStore:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def _cursor(conn: psycopg.Connection[Any]) -> psycopg.Cursor[tuple[Any, ...]]:
-    # Tuple rows whatever row factory a borrowed pool configured.
-    return conn.cursor(row_factory=tuple_row)
-
-
-def _checked(
-    conn: psycopg.Connection[Any], params: tuple[str], dsn: str, action: str
-) -> tuple[Any, ...] | None:
-    try:
-        with _cursor(conn) as cur:
-            return cur.execute(statements.SCHEMA_CHECK_SQL, params).fetchone()
-    except psycopg.Error as exc:
-        raise translate_error(exc, dsn, action) from exc

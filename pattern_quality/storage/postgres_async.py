@@ -2,15 +2,16 @@
 
 A thin executor: it takes the statements from :mod:`.statements`, runs them
 under ``async with pool.connection()`` (one transaction per call) over a
-:class:`psycopg_pool.AsyncConnectionPool`, and maps rows with :mod:`.rows`.
+:class:`psycopg_pool.AsyncConnectionPool`, and maps rows with :mod:`.rows`; the
+write of a call and the schema check are in :mod:`._calls_async`.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import psycopg
 from psycopg.rows import tuple_row
@@ -22,41 +23,24 @@ from ..errors import StoreError
 from ..ids import canonical_pattern_id, canonical_pattern_ids
 from ..models import QualityScore, StoredQuality
 from . import statements
+from ._calls_async import acheck_schema, cursor, write_rows
 from ._connect_async import aconnect
-from ._pg import connect_options, describe_target, translate_error
-from .rows import UpsertRow, prepare_upsert, stored_from_row
+from ._pg import (
+    DEFAULT_LOCK_TIMEOUT,
+    DEFAULT_STATEMENT_TIMEOUT,
+    POOL_CLOSE_TIMEOUT,
+    connect_options,
+    describe_target,
+    driver_error,
+    session_options,
+    translate_error,
+)
+from .rows import prepare_upsert, stored_from_row
 
 __all__ = ["AsyncPostgresQualityStore"]
 
-
-async def write_rows(
-    cur: psycopg.AsyncCursor[Any], t: statements.TableRef, rows: list[UpsertRow]
-) -> int:
-    """Upsert prepared rows inside the caller's transaction.
-
-    Args:
-        cur: A cursor of a connection in a transaction.
-        t: The target table.
-        rows: Output of :func:`.prepare_upsert` (distinct ids, sorted).
-
-    Returns:
-        Rows inserted or updated.
-    """
-    if len(rows) < statements.COPY_MIN_ROWS:
-        await cur.executemany(statements.upsert_values_sql(t), rows)
-        return max(cur.rowcount, 0)
-    written = 0
-    await cur.execute(statements.create_stage_sql())
-    merge = statements.upsert_from_stage_sql(t)
-    for i, chunk in enumerate(statements.chunks(rows, statements.UPSERT_CHUNK_SIZE)):
-        if i:
-            await cur.execute(statements.truncate_stage_sql())
-        async with cur.copy(statements.copy_stage_sql()) as copy:
-            for row in chunk:
-                await copy.write_row(row)
-        await cur.execute(merge)
-        written += max(cur.rowcount, 0)
-    return written
+T = TypeVar("T")
+_Cursor = psycopg.AsyncCursor[tuple[Any, ...]]
 
 
 class AsyncPostgresQualityStore:
@@ -80,6 +64,8 @@ class AsyncPostgresQualityStore:
         timeout: float = 30.0,
         table: str = statements.DEFAULT_TABLE,
         schema: str | None = None,
+        statement_timeout: float | None = DEFAULT_STATEMENT_TIMEOUT,
+        lock_timeout: float | None = DEFAULT_LOCK_TIMEOUT,
     ) -> None:
         """Create a store with its own connection pool.
 
@@ -92,17 +78,26 @@ class AsyncPostgresQualityStore:
                 sets ``connect_timeout``, to connect).
             table: Table name (quoted as an identifier, never interpolated).
             schema: Schema of the table; ``None`` follows the ``search_path``.
+            statement_timeout: Seconds one statement may run before the server
+                cancels it (:class:`StoreTimeoutError`); default 60, ``None``
+                keeps the server's setting.
+            lock_timeout: Seconds a statement may wait for a lock held by another
+                session (:class:`StoreTimeoutError`); default 10, ``None`` keeps
+                the server's setting.
 
         Raises:
             ConfigurationError: No DSN given or configured, or it does not parse.
-            ValueError: An empty table or schema name, or bad pool sizes.
+            ValueError: An empty table or schema name, bad pool sizes or timeouts.
         """
         t = statements.TableRef.of(table, schema)
         dsn = resolve_database_url(dsn)
         connect_timeout = max(1, round(timeout))
+        options: dict[str, str] = session_options(
+            dsn, statement_timeout=statement_timeout, lock_timeout=lock_timeout
+        )
         pool = AsyncConnectionPool(
             dsn,
-            kwargs={**connect_options(dsn, connect_timeout), "autocommit": True},
+            kwargs={**connect_options(dsn, connect_timeout), **options, "autocommit": True},
             min_size=min_size,
             max_size=max_size,
             timeout=timeout,
@@ -110,6 +105,7 @@ class AsyncPostgresQualityStore:
             name="pattern_quality",
         )
         self._setup(pool, dsn, owns_pool=True, t=t)
+        self._options = options
         self._connect_timeout = connect_timeout
 
     @classmethod
@@ -151,6 +147,7 @@ class AsyncPostgresQualityStore:
         self._dsn = dsn
         self._owns_pool = owns_pool
         self._lock = ALock()
+        self._options = {}  # session settings (timeouts) of the store's own pool
         self._opened = False
         self._closed = False
 
@@ -178,16 +175,16 @@ class AsyncPostgresQualityStore:
                 # only time out.
                 timeout = self._connect_timeout
                 async with await aconnect(
-                    self._dsn, action=action, connect_timeout=timeout
+                    self._dsn, action=action, connect_timeout=timeout, options=self._options
                 ) as conn:
-                    row = await _checked(conn, params, self._dsn, action)
+                    row = await acheck_schema(conn, params, self._dsn, action)
                 await self._pool.open(wait=False)
             else:
                 try:
                     async with self._pool.connection() as pconn:
-                        row = await _checked(pconn, params, self._dsn, action)
+                        row = await acheck_schema(pconn, params, self._dsn, action)
                 except psycopg.Error as exc:
-                    raise translate_error(exc, self._dsn, action) from exc
+                    raise translate_error(exc, self._dsn, action) from driver_error(exc, self._dsn)
             statements.check_schema_row(self._t, row, describe_target(self._dsn))
             self._opened = True
 
@@ -200,19 +197,33 @@ class AsyncPostgresQualityStore:
             async with self._pool.connection() as conn, conn.transaction():
                 yield conn
         except psycopg.Error as exc:
-            raise translate_error(exc, self._dsn, action) from exc
+            raise translate_error(exc, self._dsn, action) from driver_error(exc, self._dsn)
 
-    @asynccontextmanager
-    async def _read(self, action: str) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
-        # One statement, no explicit transaction: a single round trip on the store's
-        # own (autocommit) pool; a borrowed pool rolls back on return as usual.
+    async def _call(self, action: str, body: Callable[[_Cursor], Awaitable[T]], write: bool) -> T:
+        # One call on one pool connection, in a transaction when it writes. When the
+        # connection turns out lost (a server restart killed it while idle), the pool
+        # checks every idle connection at once, replacing the broken ones, and the
+        # call runs once more: every store call is idempotent (latest wins). Not the
+        # pool's check= hook: it backs off 1 s, 2 s, 4 s... between broken ones.
         if not self._opened or self._closed:
             await self.open()
-        try:
-            async with self._pool.connection() as conn:
-                yield conn
-        except psycopg.Error as exc:
-            raise translate_error(exc, self._dsn, action) from exc
+        for attempt in (1, 2):
+            used: psycopg.AsyncConnection[Any] | None = None
+            try:
+                async with self._pool.connection() as conn:
+                    used = conn
+                    if write:
+                        async with conn.transaction(), cursor(conn) as cur:
+                            return await body(cur)
+                    # No explicit transaction for one read: a single round trip.
+                    async with cursor(conn) as cur:
+                        return await body(cur)
+            except psycopg.Error as exc:
+                if attempt == 1 and used is not None and used.broken:
+                    await self._pool.check()
+                    continue
+                raise translate_error(exc, self._dsn, action) from driver_error(exc, self._dsn)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def upsert(self, scores: QualityScore | Iterable[QualityScore]) -> int:
         """Write scores in one transaction; the latest measurement per pattern wins.
@@ -233,8 +244,11 @@ class AsyncPostgresQualityStore:
         rows = prepare_upsert(scores)
         if not rows:
             return 0
-        async with self._conn(f"upsert {len(rows)} score(s)") as conn, _cursor(conn) as cur:
+
+        async def write(cur: _Cursor) -> int:
             return await write_rows(cur, self._t, rows)
+
+        return await self._call(f"upsert {len(rows)} score(s)", write, write=True)
 
     async def get(self, pattern_id: str) -> StoredQuality | None:
         """Return the stored row of one pattern.
@@ -250,8 +264,11 @@ class AsyncPostgresQualityStore:
             StoreError: The read failed (see :meth:`upsert` for the subclasses).
         """
         pid = canonical_pattern_id(pattern_id)
-        async with self._read("read a score") as conn, _cursor(conn) as cur:
-            row = await (await cur.execute(statements.select_one_sql(self._t), (pid,))).fetchone()
+
+        async def read(cur: _Cursor) -> tuple[Any, ...] | None:
+            return await (await cur.execute(statements.select_one_sql(self._t), (pid,))).fetchone()
+
+        row = await self._call("read a score", read, write=False)
         return None if row is None else stored_from_row(row)
 
     async def get_many(self, pattern_ids: Iterable[str]) -> dict[str, StoredQuality]:
@@ -270,9 +287,11 @@ class AsyncPostgresQualityStore:
         ids = canonical_pattern_ids(pattern_ids)
         if not ids:
             return {}
-        async with self._read(f"read {len(ids)} score(s)") as conn, _cursor(conn) as cur:
-            query = statements.select_many_sql(self._t)
-            rows = await (await cur.execute(query, (ids,))).fetchall()
+
+        async def read(cur: _Cursor) -> list[tuple[Any, ...]]:
+            return await (await cur.execute(statements.select_many_sql(self._t), (ids,))).fetchall()
+
+        rows = await self._call(f"read {len(ids)} score(s)", read, write=False)
         stored = (stored_from_row(r) for r in rows)
         return {s.pattern_id: s for s in stored if s.pattern_id is not None}
 
@@ -285,8 +304,11 @@ class AsyncPostgresQualityStore:
         Raises:
             StoreError: The read failed.
         """
-        async with self._read("count scores") as conn, _cursor(conn) as cur:
-            row = await (await cur.execute(statements.count_sql(self._t))).fetchone()
+
+        async def read(cur: _Cursor) -> tuple[Any, ...] | None:
+            return await (await cur.execute(statements.count_sql(self._t))).fetchone()
+
+        row = await self._call("count scores", read, write=False)
         return int(row[0]) if row else 0
 
     async def iter_all(
@@ -333,20 +355,26 @@ class AsyncPostgresQualityStore:
         ids = canonical_pattern_ids(pattern_ids)
         if not ids:
             return 0
-        async with self._conn(f"delete {len(ids)} score(s)") as conn, _cursor(conn) as cur:
+
+        async def delete(cur: _Cursor) -> int:
             return max((await cur.execute(statements.delete_sql(self._t), (ids,))).rowcount, 0)
+
+        return await self._call(f"delete {len(ids)} score(s)", delete, write=True)
 
     async def close(self) -> None:
         """Close the store and its own pool (never a pool given to :meth:`from_pool`).
 
-        Later calls raise :class:`StoreError`. Idempotent.
+        Waits at most 1 s for the pool's background workers (one stuck connecting
+        to an unresponsive server is abandoned). Later calls raise
+        :class:`StoreError`. Idempotent.
         """
         async with self._lock:
             if self._closed:
                 return
             self._closed = True
             if self._owns_pool:
-                await self._pool.close()
+                # Bounded: a pool task stuck connecting to a frozen server is abandoned.
+                await self._pool.close(timeout=POOL_CLOSE_TIMEOUT)
 
     async def __aenter__(self) -> Self:
         await self.open()
@@ -359,18 +387,3 @@ class AsyncPostgresQualityStore:
         tb: TracebackType | None,
     ) -> None:
         await self.close()
-
-
-def _cursor(conn: psycopg.AsyncConnection[Any]) -> psycopg.AsyncCursor[tuple[Any, ...]]:
-    # Tuple rows whatever row factory a borrowed pool configured.
-    return conn.cursor(row_factory=tuple_row)
-
-
-async def _checked(
-    conn: psycopg.AsyncConnection[Any], params: tuple[str], dsn: str, action: str
-) -> tuple[Any, ...] | None:
-    try:
-        async with _cursor(conn) as cur:
-            return await (await cur.execute(statements.SCHEMA_CHECK_SQL, params)).fetchone()
-    except psycopg.Error as exc:
-        raise translate_error(exc, dsn, action) from exc

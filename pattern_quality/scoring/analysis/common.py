@@ -82,7 +82,7 @@ _IO: Final = re.compile(
     r"|^os\.(?:system|popen|remove|unlink|makedirs|mkdir|rename|replace|listdir|scandir|walk|"
     r"getenv|environ\.get|rmdir|chmod|startfile|spawn\w*|exec\w*)$"
     r"|\.(?:read_text|write_text|read_bytes|write_bytes|unlink|mkdir|touch|iterdir|glob)$"
-    r"|^(?:fetch|axios|fs\.\w+|child_process\.\w+|process\.env)"
+    r"|^(?:fetch|axios(?:\.\w+)?|fs\.\w+|child_process\.\w+)$"
 )
 _CLOCK: Final = re.compile(
     r"^(?:time\.(?:time|time_ns|sleep|monotonic|perf_counter|localtime|gmtime)"

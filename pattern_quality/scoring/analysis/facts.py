@@ -195,11 +195,11 @@ class Facts:
     @property
     def max_cc(self) -> tuple[int, str, int]:
         """``(cc, name, line)`` of the most complex function (``(1, "<module>", 1)`` if none)."""
-        best = (1, "<module>", 1)
+        best = (0, "<module>", 1)
         for f in self.functions:
             if f.cc > best[0]:
                 best = (f.cc, f.name, f.line)
-        return best
+        return best if best[0] else (1, "<module>", 1)
 
     @property
     def max_nesting(self) -> int:

@@ -75,6 +75,15 @@ def _returns_empty(stmt: tree_sitter.Node) -> bool:
     return value.type == "string" and len(value.text or b"") <= 2
 
 
+_DROPS: Final = frozenset({"continue_statement", "break_statement", "pass_statement"})
+_LOG_CALL: Final = re.compile(rb"^(?:\w+\.)*(?:log(?:ger)?|logging|warnings)\.\w+\(|^print\(")
+
+
+def _logs(stmt: tree_sitter.Node) -> bool:
+    """A statement that only logs (``logger.warning(...)``, ``print(...)``)."""
+    return stmt.type == "expression_statement" and _LOG_CALL.match(stmt.text or b"") is not None
+
+
 def read_except(node: tree_sitter.Node, facts: Facts) -> None:
     line = node.start_point[0] + 1
     named = [c for c in node.named_children if c.type != "comment"]
@@ -96,5 +105,9 @@ def read_except(node: tree_sitter.Node, facts: Facts) -> None:
         if empty:
             what = " ".join(text_of(s) for s in body)[:40] or "nothing"
             facts.issues.append(Issue("swallowed_exception", line, f"broad except does {what}"))
+        elif body and all(_logs(s) or _returns_empty(s) or s.type in _DROPS for s in body):
+            facts.issues.append(
+                Issue("logged_and_dropped", line, "broad except only logs, then carries on")
+            )
     if block is not None and _SUCCESS.search(text_of(block)):
         facts.issues.append(Issue("success_after_failure", line, "reports success in an except"))

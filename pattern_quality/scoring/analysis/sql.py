@@ -21,9 +21,12 @@ _QUERY: Final = "[(comment) (marginalia)] @comment (statement) @stmt (ERROR) @er
 _query: tree_sitter.Query | None = None
 
 _DDL: Final = re.compile(r"^\s*(create|drop|alter)\b", re.IGNORECASE)
+#: ALTER changes that fail when re-run without IF [NOT] EXISTS.
+_ALTER_RISKY: Final = re.compile(
+    r"\b(?:add\s+column|drop\s+column|drop\s+constraint)\b(?!\s+if\b)", re.IGNORECASE
+)
 _IDEMPOTENT: Final = re.compile(r"\bif\s+(?:not\s+)?exists\b|\bor\s+replace\b", re.IGNORECASE)
-_ALTER_SAFE: Final = re.compile(r"\bif\s+(?:not\s+)?exists\b", re.IGNORECASE)
-_UNBOUNDED: Final = re.compile(r"^\s*(delete\s+from|update)\b(?![\s\S]*\bwhere\b)", re.IGNORECASE)
+_UNBOUNDED: Final = re.compile(r"^\s*delete\s+from\b(?![\s\S]*\bwhere\b)", re.IGNORECASE)
 _COMMENT_ON: Final = re.compile(r"^\s*comment\s+on\b", re.IGNORECASE)
 _FUNCTION: Final = re.compile(
     r"^\s*create\s+(?:or\s+replace\s+)?(?:function|procedure)\s+([\w.\"]+)", re.IGNORECASE
@@ -74,8 +77,9 @@ def sql_facts(source: bytes, tree: tree_sitter.Tree) -> Facts:
             transaction += 1
         if _DDL.match(text):
             ddl += 1
-            if _IDEMPOTENT.search(text) or (
-                text.lstrip()[:5].lower() == "alter" and _ALTER_SAFE.search(text)
+            alter = text.lstrip()[:5].lower() == "alter"
+            if (alter and not _ALTER_RISKY.search(text)) or (
+                not alter and _IDEMPOTENT.search(text)
             ):
                 idempotent += 1
             else:
@@ -84,7 +88,7 @@ def sql_facts(source: bytes, tree: tree_sitter.Tree) -> Facts:
                     Issue("non_idempotent_ddl", line, f"{' '.join(verb).upper()} without IF EXISTS")
                 )
         if _UNBOUNDED.match(text):
-            facts.issues.append(Issue("unbounded_write", line, "DELETE / UPDATE without WHERE"))
+            facts.issues.append(Issue("unbounded_write", line, "DELETE without WHERE"))
         if _SELECT_STAR.search(text):
             facts.issues.append(Issue("select_star", line, "SELECT * depends on column order"))
         m = _FUNCTION.match(text)

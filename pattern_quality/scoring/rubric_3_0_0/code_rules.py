@@ -15,6 +15,7 @@ from ..analysis import Facts
 
 __all__ = [
     "COMPLEXITY_LIMITS",
+    "DECLARATIVE_CAP",
     "SUBSTANCE_SATURATION",
     "completeness",
     "complexity",
@@ -73,7 +74,7 @@ _DOC_WEIGHTS: Final = {
     "typescript": (0.45, 0.20, 0.20),
     "tsx": (0.45, 0.20, 0.20),
     "javascript": (0.50, 0.35, 0.0),
-    "sql": (0.30, 0.55, 0.0),
+    "sql": (0.15, 0.70, 0.0),
     "bash": (0.40, 0.45, 0.0),
     "yaml": (0.40, 0.45, 0.0),
 }
@@ -99,11 +100,17 @@ def documentation(facts: Facts, text: str, out: list[Finding] | None) -> float:
         units = units_w if "description" in facts.fields else 0.0
         detail = "a 'description' field" if units else "no 'description' field"
     else:
-        units = units_w * documented / facts.doc_total if facts.doc_total else 0.0
+        # Private helpers count half: documented helpers are better, the API comes first.
+        helpers = [f for f in facts.functions if not f.public and not f.trivial and not f.stub]
+        helped = sum(1 for f in helpers if f.documented)
+        share = (documented + 0.5 * helped) / (facts.doc_total + 0.5 * len(helpers))
+        units = units_w * share
         missing = ", ".join(f"'{n}' (line {ln})" for ln, n in facts.doc_missing[:4])
         detail = f"{documented}/{facts.doc_total} public units documented" + (
             f"; missing {missing}" if missing else ""
         )
+        if helpers:
+            detail += f"; {helped}/{len(helpers)} private helpers (half weight)"
     total += units
     if out is not None:
         out.append(Finding(d, "public_docs", units, detail))
@@ -141,8 +148,8 @@ def documentation(facts: Facts, text: str, out: list[Finding] | None) -> float:
 
 
 #: Highest acceptable cyclomatic complexity of one function, by node kind.
-COMPLEXITY_LIMITS: Final = {"orchestrator": 15, "reducer": 12, "": 10}
-_NESTING_LIMIT: Final = 3
+COMPLEXITY_LIMITS: Final = {"orchestrator": 18, "reducer": 15, "": 12}
+_NESTING_LIMIT: Final = 4
 _LEVELS: Final = ("low", "medium", "high")
 _LEVEL_SCORES: Final = (1.0, 0.6, 0.3)
 
@@ -165,44 +172,59 @@ def complexity(facts: Facts, declared: str, kind: str, out: list[Finding] | None
                 )
             )
         return score
+    if facts.behaviour == 0 and facts.language in _CODE:
+        if out is not None:
+            out.append(Finding(d, "no_logic", 1.0, "no logic: as simple as a declaration needs"))
+        return 1.0
     limit = COMPLEXITY_LIMITS.get(kind, COMPLEXITY_LIMITS[""])
     score = 1.0
     if out is not None:
         said = f"for a {kind} node" if kind else "for general code"
         out.append(Finding(d, "measured", 1.0, f"{where}; limit {limit} {said}"))
     if cc > limit:
-        cost = min(0.6, 0.08 * (cc - limit))
+        cost = min(0.3, 0.03 * (cc - limit))
         score -= cost
         if out is not None:
             out.append(Finding(d, "too_complex", -cost, f"'{name}' has {cc} > {limit}"))
     if nesting > _NESTING_LIMIT:
-        cost = min(0.45, 0.15 * (nesting - _NESTING_LIMIT))
+        cost = min(0.3, 0.1 * (nesting - _NESTING_LIMIT))
         score -= cost
         if out is not None:
             out.append(Finding(d, "too_nested", -cost, f"nesting {nesting} > {_NESTING_LIMIT}"))
-    return max(0.1, score)
+    return max(0.4, score)
 
 
 #: Behaviour units at which substance saturates (log scale).
 SUBSTANCE_SATURATION: Final = 60
 _REPEAT_FREE: Final = 0.15
+#: Highest substance of code that declares but does nothing (fields, signatures).
+DECLARATIVE_CAP: Final = 0.35
+_CODE: Final = frozenset({"python", "typescript", "tsx", "javascript"})
 
 
 def substance(facts: Facts, out: list[Finding] | None) -> float:
     """How much real behaviour the code carries, log-scaled and saturating.
 
-    Units are statements inside non-stub functions plus half the decision points;
-    declarations (fields, constants, an ``__init__`` shell) count a third.
-    Repeated lines beyond 15 % cost.
+    Units are statements inside non-stub functions (a one-statement body counts
+    half: boilerplate) plus half the decision points; declarations (fields,
+    constants, signatures of abstract / Protocol members) count a third. Code that
+    only declares (a data shape, a Protocol, an enum) is capped at
+    :data:`DECLARATIVE_CAP`. Repeated lines beyond 15 % cost.
     """
     d = "substance"
     decisions = sum(f.cc - 1 for f in facts.functions if f.stub == "")
     declared = max(0, facts.statements - facts.behaviour)
-    if facts.language in ("sql", "bash", "yaml"):
-        units = float(facts.behaviour if facts.language != "yaml" else facts.statements / 3)
-        units += 0.5 * decisions
+    one_liners = sum(1 for f in facts.functions if f.stub == "" and f.statements <= 1)
+    signatures = sum(1 for f in facts.functions if f.stub == "exempt" and f.name != "__init__")
+    if facts.language == "sql":
+        units = facts.behaviour + facts.code_lines / 4 + 0.5 * decisions
+    elif facts.language == "yaml":
+        units = facts.statements / 3
+    elif facts.language == "bash":
+        units = facts.behaviour + 0.5 * decisions
     else:
-        units = facts.behaviour + 0.5 * decisions + declared / 3
+        units = facts.behaviour - 0.5 * one_liners + 0.5 * decisions
+        units = max(0.0, units) + (declared + signatures) / 3
     raw = min(1.0, math.log1p(units) / math.log1p(SUBSTANCE_SATURATION))
     if out is not None:
         out.append(
@@ -210,11 +232,18 @@ def substance(facts: Facts, out: list[Finding] | None) -> float:
                 d,
                 "behaviour",
                 raw,
-                f"{facts.behaviour} statements in functions, {decisions} decisions, "
-                f"{declared} declarations: {units:.1f} units (saturates at {SUBSTANCE_SATURATION})",
+                f"{facts.behaviour} statements in functions ({one_liners} one-line bodies), "
+                f"{decisions} decisions, {declared + signatures} declarations: {units:.1f} units "
+                f"(saturates at {SUBSTANCE_SATURATION})",
             )
         )
     total = raw
+    if facts.language in _CODE and facts.behaviour == 0 and raw > DECLARATIVE_CAP:
+        if out is not None:
+            out.append(
+                Finding(d, "declarative", DECLARATIVE_CAP - raw, "declarations only: a data shape")
+            )
+        total = DECLARATIVE_CAP
     if facts.repetition > _REPEAT_FREE:
         cost = min(0.5, (facts.repetition - _REPEAT_FREE) * 1.2)
         total -= cost

@@ -21,6 +21,7 @@ __all__ = [
     "CONTRACT_FIELDS",
     "ISSUE_COSTS",
     "declared_kind",
+    "name_kind",
     "metadata_richness",
     "onex",
     "robustness",
@@ -67,7 +68,17 @@ def code_kinds(facts: Facts | None) -> set[str]:
     return kinds
 
 
-def _name_kind(pattern: Pattern, facts: Facts | None) -> str:
+_PATH_KIND: Final = re.compile(r"(?:^|/)node_\w*?_(effect|compute|reducer|orchestrator)(?:/|$)")
+
+
+def name_kind(pattern: Pattern, facts: Facts | None) -> str:
+    """The kind a name says: the pattern's or a class's (``...Compute``), or the node
+    directory of its path (``nodes/node_x_compute/...``, the platform's layout)."""
+    path = pattern.extra.get("path") or pattern.metadata.get("path")
+    if isinstance(path, str):
+        m = _PATH_KIND.search(path.replace("\\", "/"))
+        if m is not None:
+            return m.group(1)
     names = [pattern.pattern_name]
     if facts is not None:
         names += [name for _, name, _, _, _ in facts.classes]
@@ -109,13 +120,14 @@ def onex(pattern: Pattern, facts: Facts | None, out: list[Finding] | None) -> fl
     d = "onex_compliance"
     declared = declared_kind(pattern, facts)
     in_code = code_kinds(facts)
-    by_name = _name_kind(pattern, facts)
+    by_name = name_kind(pattern, facts)
     entries = facts.entry_points if facts is not None else []
     handler_info = bool(facts and (facts.handler_types or facts.handler_categories))
     contract = any(k in pattern.metadata for k in ("contract_version", "handler", "contract_path"))
     if facts is not None and facts.language == "yaml":
         contract = contract or "contract_version" in facts.fields
-    if not (declared or in_code or by_name or entries or handler_info or contract):
+    # An entry-point name alone (any class may have `execute`) is no ONEX signal.
+    if not (declared or in_code or by_name or handler_info or contract):
         if out is not None:
             out.append(Finding(d, "not_onex", 0.5, "no ONEX signal: neutral"))
         return 0.5
@@ -143,7 +155,7 @@ def onex(pattern: Pattern, facts: Facts | None, out: list[Finding] | None) -> fl
         rule = "legacy_entry_point" if name in _LEGACY else "entry_point"
         add(rule, 0.15, f"line {line}: {name}" + (" (legacy alias)" if name in _LEGACY else ""))
     elif facts is not None and facts.node_kinds:
-        add("declarative_shell", 0.15, "node class driven by its contract")
+        add("declarative_shell", 0.05, "node class driven by its contract")
     if handler_info:
         add("handler_properties", 0.1, "handler_type / handler_category declared")
     if contract:
@@ -215,19 +227,22 @@ def metadata_richness(pattern: Pattern, facts: Facts | None, out: list[Finding] 
     return min(1.0, total)
 
 
-#: Cost of one issue and the most a rule can cost in total.
-ISSUE_COSTS: Final[Mapping[str, tuple[float, float]]] = {
-    "bare_except": (0.25, 0.5),
-    "swallowed_exception": (0.25, 0.5),
-    "success_after_failure": (0.3, 0.6),
-    "mutable_default": (0.15, 0.3),
-    "any_in_signature": (0.06, 0.3),
-    "io_in_pure_node": (0.2, 0.5),
-    "unquoted_expansion": (0.05, 0.25),
-    "non_idempotent_ddl": (0.1, 0.3),
-    "unbounded_write": (0.3, 0.6),
-    "select_star": (0.05, 0.15),
-    "duplicate_key": (0.2, 0.4),
+#: Cost of the first issue of each rule; each further issue of the same rule costs
+#: half the one before (so a rule costs less than twice its first issue, and every
+#: extra hazard still costs something).
+ISSUE_COSTS: Final[Mapping[str, float]] = {
+    "bare_except": 0.25,
+    "swallowed_exception": 0.25,
+    "logged_and_dropped": 0.1,
+    "success_after_failure": 0.3,
+    "mutable_default": 0.15,
+    "any_in_signature": 0.06,
+    "io_in_pure_node": 0.35,
+    "unquoted_expansion": 0.05,
+    "non_idempotent_ddl": 0.1,
+    "unbounded_write": 0.2,
+    "select_star": 0.05,
+    "duplicate_key": 0.2,
 }
 _STRICT_COST: Final = (0.3, 0.2, 0.1, 0.0)  # by how many of -e, -u, pipefail are set
 
@@ -240,16 +255,13 @@ def robustness(facts: Facts, kind: str, out: list[Finding] | None) -> float:
     total = 1.0
     if out is not None:
         out.append(Finding(d, "base", 1.0, "no hazard found" if not facts.issues else "start"))
-    spent: dict[str, float] = {}
+    next_cost: dict[str, float] = {}
     issues = [(i.rule, i.line, i.detail) for i in facts.issues]
     if kind in ("compute", "reducer"):
         issues += [("io_in_pure_node", ln, f"{call} in a {kind}") for ln, call in facts.io_calls]
     for rule, line, detail in issues:
-        cost, cap = ISSUE_COSTS.get(rule, (0.1, 0.3))
-        cost = min(cost, cap - spent.get(rule, 0.0))
-        if cost <= 0:
-            continue
-        spent[rule] = spent.get(rule, 0.0) + cost
+        cost = next_cost.get(rule, ISSUE_COSTS.get(rule, 0.1))
+        next_cost[rule] = cost / 2
         total -= cost
         if out is not None:
             out.append(Finding(d, rule, -cost, f"line {line}: {detail}"))

@@ -18,7 +18,14 @@ from ...models import Finding, Pattern
 from ..analysis import OTHER, Facts, analyze, detect
 from ..base import DimensionScores, FullScores
 from .code_rules import completeness, complexity, documentation, substance
-from .platform_rules import code_kinds, declared_kind, metadata_richness, onex, robustness
+from .platform_rules import (
+    code_kinds,
+    declared_kind,
+    metadata_richness,
+    name_kind,
+    onex,
+    robustness,
+)
 
 __all__ = ["RUBRIC", "VERSION", "WEIGHTS", "Rubric300"]
 
@@ -89,7 +96,11 @@ class Rubric300:
         m = metadata_richness(pattern, facts, out)
         if facts is not None:
             kinds = code_kinds(facts)
-            kind = declared_kind(pattern, facts) or (min(kinds) if kinds else "")
+            kind = (
+                declared_kind(pattern, facts)
+                or (min(kinds) if kinds else "")
+                or name_kind(pattern, facts)
+            )
             raw = pattern.metadata.get("complexity")
             level = raw.strip().lower() if isinstance(raw, str) else ""
             c = completeness(facts, out)
