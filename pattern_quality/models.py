@@ -39,6 +39,7 @@ from ._construct import (
     _use_cases,
     _utc,
     _version,
+    finding_effect,
     pattern_from_mapping,
     score_from_parts,
 )
@@ -119,7 +120,7 @@ class Finding:
 
     dimension: str
     rule: str
-    effect: float
+    effect: float = attrs.field(converter=finding_effect)
     detail: str = ""
 
     def to_dict(self) -> dict[str, Any]:

@@ -178,19 +178,41 @@ def _version(score: QualityScore) -> str:
     return version
 
 
-def _dedup(scores: Iterable[QualityScore]) -> dict[str, QualityScore]:
-    latest: dict[str, QualityScore] = {}
-    for score in scores:
+def _dedup(scores: Iterable[QualityScore]) -> dict[str, tuple[int, QualityScore]]:
+    # Each kept score with its position in the call, which every error names.
+    latest: dict[str, tuple[int, QualityScore]] = {}
+    for i, score in enumerate(scores):
         if not isinstance(score, QualityScore):
             raise PatternValidationError(
-                f"expected QualityScore objects, got {type(score).__name__}"
+                f"scores[{i}]: expected a QualityScore, got {type(score).__name__}"
             )
-        pid = canonical_pattern_id(score.pattern_id)
+        try:
+            pid = canonical_pattern_id(score.pattern_id)
+        except PatternValidationError as exc:
+            raise PatternValidationError(f"scores[{i}]: {exc}") from None
         kept = latest.get(pid)
         # Latest measurement wins; on a tie the last one given wins.
-        if kept is None or kept.measurement_timestamp <= score.measurement_timestamp:
-            latest[pid] = score
+        if kept is None or kept[1].measurement_timestamp <= score.measurement_timestamp:
+            latest[pid] = (i, score)
     return latest
+
+
+def _row(i: int, pid: str, s: QualityScore, cache: dict[int, str]) -> UpsertRow:
+    try:
+        return UpsertRow(
+            pid,
+            s.composite_score,
+            s.confidence,
+            s.measurement_timestamp,
+            _version(s),
+            metadata_json(s, cache),
+        )
+    except PatternValidationError as exc:
+        raise PatternValidationError(f"scores[{i}]: {exc}") from None
+    except (ValueError, TypeError, AttributeError, OverflowError, RecursionError) as exc:
+        raise PatternValidationError(
+            f"scores[{i}]: cannot be stored ({type(exc).__name__}: {exc})"
+        ) from None
 
 
 def prepare_upsert(scores: QualityScore | Iterable[QualityScore]) -> list[UpsertRow]:
@@ -207,7 +229,8 @@ def prepare_upsert(scores: QualityScore | Iterable[QualityScore]) -> list[Upsert
     Raises:
         PatternValidationError: An item is not a :class:`QualityScore`, an id is
             not a UUID, or the version holds NUL characters; or the iterable
-            raised it while building a score.
+            raised it while building a score. The message starts with the
+            item's position in the call, e.g. ``scores[4321]: ...``.
     """
     if isinstance(scores, QualityScore):
         scores = (scores,)
@@ -217,17 +240,7 @@ def prepare_upsert(scores: QualityScore | Iterable[QualityScore]) -> list[Upsert
         )
     latest = _dedup(scores)
     cache: dict[int, str] = {}  # the scores, hence their findings, outlive it
-    return [
-        UpsertRow(
-            pid,
-            s.composite_score,
-            s.confidence,
-            s.measurement_timestamp,
-            _version(s),
-            metadata_json(s, cache),
-        )
-        for pid, s in sorted(latest.items())
-    ]
+    return [_row(i, pid, s, cache) for pid, (i, s) in sorted(latest.items())]
 
 
 def _unit(pattern_id: str, field: str, value: object) -> float:
