@@ -82,7 +82,7 @@ def test_inject_io_only_into_compute_and_reducer_patterns() -> None:
     assert mutations.mutate(_item(HANDLER), "inject_io") is None
     twin = mutations.mutate(_item(HANDLER, node_type="COMPUTE_GENERIC"), "inject_io")
     assert twin is not None
-    first, second = next(lines for lines in mutations.INJECTIONS if lines[0] == twin.variant)
+    first, second = mutations.INJECTIONS[twin.variant]
     assert f'"""Return the scaled total."""\n        {first}\n        {second}\n' in twin.code
     reducer = _item(HANDLER.replace("HandlerTotals", "HandlerTotalsReducer"))
     assert mutations.mutate({**reducer, "pattern_name": "HandlerTotalsReducer"}, "inject_io")

@@ -111,18 +111,26 @@ def _rating_metrics(
     }
 
 
-def _pair_metrics(results: Iterable[tuple[str, bool]]) -> dict[str, Any]:
-    per: Counter[str] = Counter()
-    ok: Counter[str] = Counter()
-    for mutation, won in results:
-        per[mutation] += 1
-        ok[mutation] += won
+def _pair_metrics(results: Iterable[tuple[str, str, bool]]) -> dict[str, Any]:
+    per: Counter[tuple[str, str]] = Counter()
+    ok: Counter[tuple[str, str]] = Counter()
+    for mutation, variant, won in results:
+        per[mutation, variant] += 1
+        ok[mutation, variant] += won
+    by: dict[str, Any] = {}
+    for mutation in sorted({m for m, _ in per}):
+        variants = sorted(v for m, v in per if m == mutation)
+        n = sum(per[mutation, v] for v in variants)
+        by[mutation] = {
+            "n": n,
+            "correct": _share(sum(ok[mutation, v] for v in variants), n),
+            "by_variant": {
+                v: {"n": per[mutation, v], "correct": _share(ok[mutation, v], per[mutation, v])}
+                for v in variants
+            },
+        }
     total = sum(per.values())
-    return {
-        "n": total,
-        "correct": _share(sum(ok.values()), total),
-        "by_mutation": {m: {"n": per[m], "correct": _share(ok[m], per[m])} for m in sorted(per)},
-    }
+    return {"n": total, "correct": _share(sum(ok.values()), total), "by_mutation": by}
 
 
 def agreement(ratings: dict[str, dict[str, int]]) -> dict[str, Any]:
@@ -210,7 +218,12 @@ def evaluate(
         score = Scores(version)
         corpus_scores = {k: score(by_key[k]) for k in sorted(needed)}
         twin_results = [
-            (p["key"], p["mutation"], corpus_scores[p["key"]] > score(by_key[p["key"]], p["code"]))
+            (
+                p["key"],
+                p["mutation"],
+                p["variant"],
+                corpus_scores[p["key"]] > score(by_key[p["key"]], p["code"]),
+            )
             for p in twins
             if p["key"] in needed
         ]
@@ -224,7 +237,7 @@ def evaluate(
             table[split] = {
                 "ratings": _rating_metrics(corpus_scores, in_split, lines),
                 "pairs": _pair_metrics(
-                    (m, won) for k, m, won in twin_results if _in(split, split_of[k])
+                    (m, v, won) for k, m, v, won in twin_results if _in(split, split_of[k])
                 ),
                 "tiers": {t: tiers[t] / len(keys) for t in TIERS} if tiers and keys else None,
                 "patterns": len(keys),

@@ -32,12 +32,18 @@ from .cutting import _parser
 KINDS = ("stub_bodies", "strip_docstrings", "strip_annotations", "swallow_exception", "inject_io")
 STUBS = ("...", "pass", "raise NotImplementedError")
 SWALLOWS = ("pass", "return {}")
-INJECTIONS = (
-    ("import time", "started_at = time.time()"),
-    ("import random", "jitter = random.random()"),
-    ('with open("state.json", encoding="utf-8") as handle:', "    cached_state = handle.read()"),
-    ("import requests", 'remote = requests.get("http://localhost:8080/state", timeout=5).json()'),
-)
+INJECTIONS = {
+    "clock": ("import time", "started_at = time.time()"),
+    "randomness": ("import random", "jitter = random.random()"),
+    "file": (
+        'with open("state.json", encoding="utf-8") as handle:',
+        "    cached_state = handle.read()",
+    ),
+    "network": (
+        "import requests",
+        'remote = requests.get("http://localhost:8080/state", timeout=5).json()',
+    ),
+}
 PURE_KINDS = ("compute", "reducer")
 
 Edit = tuple[int, int, bytes]  # replace source[start:end] with the bytes
@@ -177,7 +183,7 @@ def strip_docstrings(source: bytes, root: Any, rng: random.Random) -> tuple[str,
             continue  # something else shares its lines
         alone = len(statements) == 1 and block is not root
         edits.append((start, end, f"{_indent(doc)}pass\n".encode() if alone else b""))
-    return "", edits
+    return "all", edits
 
 
 def strip_annotations(source: bytes, root: Any, rng: random.Random) -> tuple[str, list[Edit]]:
@@ -196,7 +202,7 @@ def strip_annotations(source: bytes, root: Any, rng: random.Random) -> tuple[str
             elif param.type == "typed_default_parameter":
                 name, value = param.child_by_field_name("name"), param.child_by_field_name("value")
                 edits.append((param.start_byte, param.end_byte, name.text + b"=" + value.text))
-    return "", edits
+    return "all", edits
 
 
 def _largest(root: Any) -> Any | None:
@@ -236,15 +242,16 @@ def _pure(item: dict[str, Any]) -> bool:
 
 def inject_io(source: bytes, root: Any, rng: random.Random) -> tuple[str, list[Edit]]:
     """Put a clock, randomness, file or network call at the start of the largest body."""
-    lines = rng.choice(INJECTIONS)
+    variant = rng.choice(sorted(INJECTIONS))
+    lines = INJECTIONS[variant]
     fn = _largest(root)
     if fn is None:
-        return lines[0], []
+        return variant, []
     _, statements = _body(fn) or (fn, [])
     first = statements[0]
     start = _line_start(source, first.start_byte)
     new = "".join(f"{_indent(first)}{line}\n" for line in lines)
-    return lines[0], [(start, start, new.encode())]
+    return variant, [(start, start, new.encode())]
 
 
 MUTATIONS: dict[str, Callable[[bytes, Any, random.Random], tuple[str, list[Edit]]]] = {
