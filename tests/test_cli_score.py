@@ -92,7 +92,7 @@ def test_source_files_print_one_explanation_each(
     good = _explain(_file_pattern("good_loader", GOOD, files["good"]))
     assert out == f"{stub}\n\n{good}\n"
     assert err == ""
-    assert out.startswith("loader: 0.370 (poor), rubric 3.0.0\n")
+    assert out.startswith("loader: 0.410 (poor), rubric 3.0.0\n")
     assert "    -0.80 stub - line 1: stub 'load' (no behaviour)" in out.splitlines()
     assert "    +0.00 language - read as python (path)" in out.splitlines()
 

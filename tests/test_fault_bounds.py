@@ -242,3 +242,45 @@ def test_close_never_raises_with_a_write_back_stuck(
             gate.set()  # the write-back now runs into the frozen server
             quality.close(timeout=0.2)  # returns, logs, never raises
             assert "write-back(s) still running" in caplog.text
+
+
+# --- a long-lived store across a server restart (item 5) --------------------------------
+
+
+def test_a_long_lived_store_survives_a_restart(fault_pg: FaultServer, dsn: str) -> None:
+    with PostgresQualityStore(dsn, min_size=4, max_size=4) as store:
+        # Fill the pool: four idle connections, each killed by the restart.
+        threads = [threading.Thread(target=store.count) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        store._pool.wait(30)  # a long-lived store: its pool full of idle connections
+        fault_pg.restart()
+        results = [store.upsert(score(ID1, at=i)) for i in range(8)]
+        assert results == [1] * 8  # 0 failed calls
+        with QualityFilter(store, timeout=5, write_back=False) as quality:
+            store._pool.wait(30)
+            fault_pg.restart()
+            assert not quality.filter(PATTERNS, min_quality=0.0).fallback
+        store._pool.wait(30)
+        fault_pg.restart()
+        assert store.count() == 1 and store.get(ID1) is not None
+        assert store.delete([ID1]) == 1
+
+
+@pytest.mark.anyio
+async def test_a_long_lived_async_store_survives_a_restart(fault_pg: FaultServer, dsn: str) -> None:
+    async with AsyncPostgresQualityStore(dsn, min_size=3, max_size=3) as store:
+        await asyncio.gather(*(store.count() for _ in range(6)))
+        await store._pool.wait(30)
+        fault_pg.restart()
+        results = [await store.upsert(score(ID1, at=i)) for i in range(6)]
+        assert results == [1] * 6
+        async with AsyncQualityFilter(store, timeout=5, write_back=False) as quality:
+            await store._pool.wait(30)
+            fault_pg.restart()
+            assert not (await quality.filter(PATTERNS, min_quality=0.0)).fallback
+        await store._pool.wait(30)
+        fault_pg.restart()
+        assert (await store.get_many([ID1])).keys() == {ID1}

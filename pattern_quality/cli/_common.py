@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
@@ -116,6 +118,65 @@ def add_data_dir_option(parser: argparse.ArgumentParser) -> None:
         help=f"data directory of the embedded PostgreSQL and local Qdrant used when no "
         f"URL is configured (default: ${DATA_DIR_ENV}, else ./.pattern_quality)",
     )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=argparse.SUPPRESS,  # also accepted before the command (cli/_parser.py)
+        help="on failure, print the cause too; show the warnings of the libraries "
+        "(psycopg, qdrant-client); -vv also their debug messages (passwords masked)",
+    )
+
+
+class _Masking(logging.Filter):
+    """Masks every password of the command line's connection strings in log records."""
+
+    def __init__(self, dsns: tuple[str | None, ...]) -> None:
+        super().__init__()
+        self._dsns = dsns
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = mask_dsn(scrub_secrets(record.getMessage(), *self._dsns))
+        record.args = None
+        return True
+
+
+_HANDLER: logging.Handler | None = None
+
+
+def configure_output(verbose: int, *dsns: str | None) -> None:
+    """Route the libraries' log records and warnings for one command (the CLI's choice).
+
+    The library never configures logging; the command line does, once per
+    command: without ``-v`` the records of psycopg, psycopg_pool, qdrant-client
+    and pattern_quality are dropped and warnings are silenced, so a failure is
+    the one line :func:`error` prints; with ``-v`` warnings and records of level
+    WARNING go to stderr (``-vv``: DEBUG), every password masked.
+
+    Args:
+        verbose: How many ``-v`` were given.
+        *dsns: Connection strings whose passwords must never be printed.
+    """
+    global _HANDLER
+    root = logging.getLogger()
+    if _HANDLER is not None:
+        root.removeHandler(_HANDLER)
+    if verbose:
+        handler: logging.Handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(
+            logging.Formatter("pattern-quality: %(levelname)s: %(name)s: %(message)s")
+        )
+        handler.setLevel(logging.DEBUG if verbose > 1 else logging.WARNING)
+        if verbose > 1:
+            root.setLevel(logging.DEBUG)
+        warnings.simplefilter("default")
+    else:
+        handler = logging.NullHandler()  # found in the hierarchy: no "last resort" printing
+        warnings.simplefilter("ignore")
+    env = [os.environ.get(name) for name in DATABASE_URL_ENV_VARS]
+    handler.addFilter(_Masking((*dsns, *env)))
+    root.addHandler(handler)
+    _HANDLER = handler
 
 
 def embedded_enabled() -> bool:
@@ -244,9 +305,17 @@ def run_command(args: argparse.Namespace) -> int:
         The command's exit code, or :data:`EXIT_UNAVAILABLE` for a
         :class:`PatternQualityError`.
     """
+    dsn = getattr(args, "database_url", None)
+    verbose = getattr(args, "verbose", None) or 0
+    configure_output(verbose, dsn)
     try:
         code: int = args.func(args)
     except PatternQualityError as exc:
-        error(str(exc), getattr(args, "database_url", None))
+        error(str(exc), dsn)
+        if verbose:
+            cause = exc.__cause__
+            while cause is not None:  # the detail: scrubbed causes (DriverError, ...)
+                error(f"cause: {type(cause).__name__}: {cause}", dsn)
+                cause = cause.__cause__
         return EXIT_UNAVAILABLE
     return code

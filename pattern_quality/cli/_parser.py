@@ -24,7 +24,7 @@ from ._common import MaskingArgumentParser
 __all__ = ["GLOBAL_OPTIONS", "CommandLineParser", "fill_global_defaults", "suggestion"]
 
 #: Destinations of the options accepted before or after the command name.
-GLOBAL_OPTIONS: Final = ("database_url", "data_dir")
+GLOBAL_OPTIONS: Final = ("database_url", "data_dir", "verbose")
 
 _INVALID_CHOICE = re.compile(r"invalid choice: '?(?P<value>[^'\s]+)'?")
 _UNRECOGNIZED = re.compile(r"unrecognized arguments: (?P<args>.+)")

@@ -10,11 +10,11 @@ write of a call and the schema check are in :mod:`._calls`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import psycopg
 from psycopg.rows import tuple_row
@@ -41,6 +41,9 @@ from ._pg import (
 from .rows import prepare_upsert, stored_from_row
 
 __all__ = ["PostgresQualityStore"]
+
+T = TypeVar("T")
+_Cursor = psycopg.Cursor[tuple[Any, ...]]
 
 
 class PostgresQualityStore:
@@ -199,17 +202,31 @@ class PostgresQualityStore:
         except psycopg.Error as exc:
             raise translate_error(exc, self._dsn, action) from driver_error(exc, self._dsn)
 
-    @contextmanager
-    def _read(self, action: str) -> Iterator[psycopg.Connection[Any]]:
-        # One statement, no explicit transaction: a single round trip on the store's
-        # own (autocommit) pool; a borrowed pool rolls back on return as usual.
+    def _call(self, action: str, body: Callable[[_Cursor], T], write: bool) -> T:
+        # One call on one pool connection, in a transaction when it writes. When the
+        # connection turns out lost (a server restart killed it while idle), the pool
+        # checks every idle connection at once, replacing the broken ones, and the
+        # call runs once more: every store call is idempotent (latest wins). Not the
+        # pool's check= hook: it backs off 1 s, 2 s, 4 s... between broken ones.
         if not self._opened or self._closed:
             self.open()
-        try:
-            with self._pool.connection() as conn:
-                yield conn
-        except psycopg.Error as exc:
-            raise translate_error(exc, self._dsn, action) from driver_error(exc, self._dsn)
+        for attempt in (1, 2):
+            used: psycopg.Connection[Any] | None = None
+            try:
+                with self._pool.connection() as conn:
+                    used = conn
+                    if write:
+                        with conn.transaction(), cursor(conn) as cur:
+                            return body(cur)
+                    # No explicit transaction for one read: a single round trip.
+                    with cursor(conn) as cur:
+                        return body(cur)
+            except psycopg.Error as exc:
+                if attempt == 1 and used is not None and used.broken:
+                    self._pool.check()
+                    continue
+                raise translate_error(exc, self._dsn, action) from driver_error(exc, self._dsn)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def upsert(self, scores: QualityScore | Iterable[QualityScore]) -> int:
         """Write scores in one transaction; the latest measurement per pattern wins.
@@ -230,8 +247,11 @@ class PostgresQualityStore:
         rows = prepare_upsert(scores)
         if not rows:
             return 0
-        with self._conn(f"upsert {len(rows)} score(s)") as conn, cursor(conn) as cur:
+
+        def write(cur: _Cursor) -> int:
             return write_rows(cur, self._t, rows)
+
+        return self._call(f"upsert {len(rows)} score(s)", write, write=True)
 
     def get(self, pattern_id: str) -> StoredQuality | None:
         """Return the stored row of one pattern.
@@ -247,8 +267,11 @@ class PostgresQualityStore:
             StoreError: The read failed (see :meth:`upsert` for the subclasses).
         """
         pid = canonical_pattern_id(pattern_id)
-        with self._read("read a score") as conn, cursor(conn) as cur:
-            row = cur.execute(statements.select_one_sql(self._t), (pid,)).fetchone()
+
+        def read(cur: _Cursor) -> tuple[Any, ...] | None:
+            return cur.execute(statements.select_one_sql(self._t), (pid,)).fetchone()
+
+        row = self._call("read a score", read, write=False)
         return None if row is None else stored_from_row(row)
 
     def get_many(self, pattern_ids: Iterable[str]) -> dict[str, StoredQuality]:
@@ -267,9 +290,11 @@ class PostgresQualityStore:
         ids = canonical_pattern_ids(pattern_ids)
         if not ids:
             return {}
-        with self._read(f"read {len(ids)} score(s)") as conn, cursor(conn) as cur:
-            query = statements.select_many_sql(self._t)
-            rows = cur.execute(query, (ids,)).fetchall()
+
+        def read(cur: _Cursor) -> list[tuple[Any, ...]]:
+            return cur.execute(statements.select_many_sql(self._t), (ids,)).fetchall()
+
+        rows = self._call(f"read {len(ids)} score(s)", read, write=False)
         stored = (stored_from_row(r) for r in rows)
         return {s.pattern_id: s for s in stored if s.pattern_id is not None}
 
@@ -309,8 +334,11 @@ class PostgresQualityStore:
         Raises:
             StoreError: The read failed.
         """
-        with self._read("count scores") as conn, cursor(conn) as cur:
-            row = cur.execute(statements.count_sql(self._t)).fetchone()
+
+        def read(cur: _Cursor) -> tuple[Any, ...] | None:
+            return cur.execute(statements.count_sql(self._t)).fetchone()
+
+        row = self._call("count scores", read, write=False)
         return int(row[0]) if row else 0
 
     def iter_all(self, batch_size: int = statements.DEFAULT_READ_BATCH) -> Iterator[StoredQuality]:
@@ -355,8 +383,11 @@ class PostgresQualityStore:
         ids = canonical_pattern_ids(pattern_ids)
         if not ids:
             return 0
-        with self._conn(f"delete {len(ids)} score(s)") as conn, cursor(conn) as cur:
+
+        def delete(cur: _Cursor) -> int:
             return max(cur.execute(statements.delete_sql(self._t), (ids,)).rowcount, 0)
+
+        return self._call(f"delete {len(ids)} score(s)", delete, write=True)
 
     def close(self) -> None:
         """Close the store and its own pool (never a pool given to :meth:`from_pool`).

@@ -8,11 +8,11 @@ write of a call and the schema check are in :mod:`._calls_async`.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import psycopg
 from psycopg.rows import tuple_row
@@ -39,6 +39,9 @@ from ._pg import (
 from .rows import prepare_upsert, stored_from_row
 
 __all__ = ["AsyncPostgresQualityStore"]
+
+T = TypeVar("T")
+_Cursor = psycopg.AsyncCursor[tuple[Any, ...]]
 
 
 class AsyncPostgresQualityStore:
@@ -197,17 +200,31 @@ class AsyncPostgresQualityStore:
         except psycopg.Error as exc:
             raise translate_error(exc, self._dsn, action) from driver_error(exc, self._dsn)
 
-    @asynccontextmanager
-    async def _read(self, action: str) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
-        # One statement, no explicit transaction: a single round trip on the store's
-        # own (autocommit) pool; a borrowed pool rolls back on return as usual.
+    async def _call(self, action: str, body: Callable[[_Cursor], Awaitable[T]], write: bool) -> T:
+        # One call on one pool connection, in a transaction when it writes. When the
+        # connection turns out lost (a server restart killed it while idle), the pool
+        # checks every idle connection at once, replacing the broken ones, and the
+        # call runs once more: every store call is idempotent (latest wins). Not the
+        # pool's check= hook: it backs off 1 s, 2 s, 4 s... between broken ones.
         if not self._opened or self._closed:
             await self.open()
-        try:
-            async with self._pool.connection() as conn:
-                yield conn
-        except psycopg.Error as exc:
-            raise translate_error(exc, self._dsn, action) from driver_error(exc, self._dsn)
+        for attempt in (1, 2):
+            used: psycopg.AsyncConnection[Any] | None = None
+            try:
+                async with self._pool.connection() as conn:
+                    used = conn
+                    if write:
+                        async with conn.transaction(), cursor(conn) as cur:
+                            return await body(cur)
+                    # No explicit transaction for one read: a single round trip.
+                    async with cursor(conn) as cur:
+                        return await body(cur)
+            except psycopg.Error as exc:
+                if attempt == 1 and used is not None and used.broken:
+                    await self._pool.check()
+                    continue
+                raise translate_error(exc, self._dsn, action) from driver_error(exc, self._dsn)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def upsert(self, scores: QualityScore | Iterable[QualityScore]) -> int:
         """Write scores in one transaction; the latest measurement per pattern wins.
@@ -228,8 +245,11 @@ class AsyncPostgresQualityStore:
         rows = prepare_upsert(scores)
         if not rows:
             return 0
-        async with self._conn(f"upsert {len(rows)} score(s)") as conn, cursor(conn) as cur:
+
+        async def write(cur: _Cursor) -> int:
             return await write_rows(cur, self._t, rows)
+
+        return await self._call(f"upsert {len(rows)} score(s)", write, write=True)
 
     async def get(self, pattern_id: str) -> StoredQuality | None:
         """Return the stored row of one pattern.
@@ -245,8 +265,11 @@ class AsyncPostgresQualityStore:
             StoreError: The read failed (see :meth:`upsert` for the subclasses).
         """
         pid = canonical_pattern_id(pattern_id)
-        async with self._read("read a score") as conn, cursor(conn) as cur:
-            row = await (await cur.execute(statements.select_one_sql(self._t), (pid,))).fetchone()
+
+        async def read(cur: _Cursor) -> tuple[Any, ...] | None:
+            return await (await cur.execute(statements.select_one_sql(self._t), (pid,))).fetchone()
+
+        row = await self._call("read a score", read, write=False)
         return None if row is None else stored_from_row(row)
 
     async def get_many(self, pattern_ids: Iterable[str]) -> dict[str, StoredQuality]:
@@ -265,9 +288,11 @@ class AsyncPostgresQualityStore:
         ids = canonical_pattern_ids(pattern_ids)
         if not ids:
             return {}
-        async with self._read(f"read {len(ids)} score(s)") as conn, cursor(conn) as cur:
-            query = statements.select_many_sql(self._t)
-            rows = await (await cur.execute(query, (ids,))).fetchall()
+
+        async def read(cur: _Cursor) -> list[tuple[Any, ...]]:
+            return await (await cur.execute(statements.select_many_sql(self._t), (ids,))).fetchall()
+
+        rows = await self._call(f"read {len(ids)} score(s)", read, write=False)
         stored = (stored_from_row(r) for r in rows)
         return {s.pattern_id: s for s in stored if s.pattern_id is not None}
 
@@ -307,8 +332,11 @@ class AsyncPostgresQualityStore:
         Raises:
             StoreError: The read failed.
         """
-        async with self._read("count scores") as conn, cursor(conn) as cur:
-            row = await (await cur.execute(statements.count_sql(self._t))).fetchone()
+
+        async def read(cur: _Cursor) -> tuple[Any, ...] | None:
+            return await (await cur.execute(statements.count_sql(self._t))).fetchone()
+
+        row = await self._call("count scores", read, write=False)
         return int(row[0]) if row else 0
 
     async def iter_all(
@@ -355,8 +383,11 @@ class AsyncPostgresQualityStore:
         ids = canonical_pattern_ids(pattern_ids)
         if not ids:
             return 0
-        async with self._conn(f"delete {len(ids)} score(s)") as conn, cursor(conn) as cur:
+
+        async def delete(cur: _Cursor) -> int:
             return max((await cur.execute(statements.delete_sql(self._t), (ids,))).rowcount, 0)
+
+        return await self._call(f"delete {len(ids)} score(s)", delete, write=True)
 
     async def close(self) -> None:
         """Close the store and its own pool (never a pool given to :meth:`from_pool`).

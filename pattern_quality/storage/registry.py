@@ -22,12 +22,13 @@ from typing import cast
 
 from .._config import resolve_database_url
 from ..models import QualityScore
+from ._pg import check_dsn
 from .base import AsyncQualityStore, QualityStore
 from .postgres import PostgresQualityStore
 
 __all__ = ["close_pools", "is_async_store", "shared_store", "store_scores", "astore_scores"]
 
-_stores: dict[str, PostgresQualityStore] = {}
+_stores: dict[tuple[tuple[str, str], ...], PostgresQualityStore] = {}
 _lock = threading.Lock()
 _hooked = False
 
@@ -48,14 +49,21 @@ def shared_store(database_url: str | None = None) -> PostgresQualityStore:
     """
     global _hooked
     url = resolve_database_url(database_url)
+    key = _key(url)
     with _lock:
-        store = _stores.get(url)
+        store = _stores.get(key)
         if store is None:
-            store = _stores[url] = PostgresQualityStore(url)
+            store = _stores[key] = PostgresQualityStore(url)
             if not _hooked:
                 atexit.register(close_pools)
                 _hooked = True
         return store
+
+
+def _key(url: str) -> tuple[tuple[str, str], ...]:
+    # One pool per database, not per spelling: the parsed parameters, sorted
+    # (URL or key/value, percent-encoding, parameter order, scheme alias alike).
+    return tuple(sorted((k, str(v)) for k, v in check_dsn(url).items() if v is not None))
 
 
 def close_pools() -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Final, NamedTuple
@@ -53,6 +54,9 @@ class UpsertRow(NamedTuple):
     metadata: str
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _clean(text: object) -> str:
     # PostgreSQL text and jsonb reject NUL characters and lone surrogates.
     value = text if text.__class__ is str else str(text)
@@ -60,8 +64,8 @@ def _clean(text: object) -> str:
         return value.replace("\x00", "\ufffd") if "\x00" in value else value
     try:
         value.encode("utf-8")
-    except UnicodeEncodeError:
-        value = value.encode("utf-8", "replace").decode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: U+FFFD each, as docs/storage.md says
+        value = _SURROGATE.sub("\ufffd", value)
     return value.replace("\x00", "\ufffd") if "\x00" in value else value
 
 

@@ -142,9 +142,13 @@ class TableRef(NamedTuple):
         return self.table if self.schema is None else f"{self.schema}.{self.table}"
 
 
+# updated_at is never before created_at: a transaction that started (now()) before
+# a concurrent one inserted the row must not date its update earlier than the insert.
 _SET_ON_UPDATE = sql.SQL(", ").join(
-    sql.SQL("{c} = EXCLUDED.{c}").format(c=sql.Identifier(c))
-    for c in (*WRITE_COLUMNS[1:], "updated_at")
+    [
+        *(sql.SQL("{c} = EXCLUDED.{c}").format(c=sql.Identifier(c)) for c in WRITE_COLUMNS[1:]),
+        sql.SQL("updated_at = GREATEST(EXCLUDED.updated_at, cur.created_at)"),
+    ]
 )
 _WRITE_LIST = sql.SQL(", ").join(map(sql.Identifier, (*WRITE_COLUMNS, "created_at", "updated_at")))
 _TIMESTAMPS: Final = frozenset({"measurement_timestamp", "created_at", "updated_at"})

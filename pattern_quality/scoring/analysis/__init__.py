@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from .common import line_counts, repetition
+from .common import line_facts
 from .facts import Facts, Function, Issue
 from .languages import LANGUAGES, OTHER, detect, language_of_path, normalise, parse
 
@@ -93,8 +93,8 @@ def analyze(code: str, language: str) -> Facts:
         facts.notes.append(note)
     if facts.errors:
         facts.notes.append(f"{facts.errors} syntax error node(s): read as far as it parses")
-    non_blank, comment_only = line_counts(text, _COMMENT_PREFIXES.get(language, _C_COMMENTS))
+    prefixes = _COMMENT_PREFIXES.get(language, _C_COMMENTS)
+    non_blank, comment_only, facts.repetition = line_facts(text, prefixes)
     facts.lines = non_blank
     facts.code_lines = max(0, non_blank - comment_only - facts.docstring_lines)
-    facts.repetition = repetition(text)[0]
     return facts

@@ -55,7 +55,7 @@ def bash_facts(source: bytes, tree: tree_sitter.Tree) -> Facts:
         if is_doc_comment(text) and not STUB_OK.search(text):
             facts.comment_lines += 1
     flags: set[str] = set()
-    commands = ordered(caps, "command")
+    commands = caps.get("command", ())
     for cmd in commands:
         m = _SET.match((cmd.text or b"").decode("utf-8", "replace"))
         if m is not None:
@@ -67,7 +67,7 @@ def bash_facts(source: bytes, tree: tree_sitter.Tree) -> Facts:
     facts.signals["strict_mode"] = len(flags)
     facts.signals["commands"] = len(commands)
     facts.statements = facts.behaviour = len(commands)
-    for u in ordered(caps, "unquoted"):
+    for u in caps.get("unquoted", ()):
         name = (u.text or b"").decode("utf-8", "replace")
         if name not in ("$#", "$?", "$$", "$!"):
             facts.issues.append(

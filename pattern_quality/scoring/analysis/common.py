@@ -18,6 +18,7 @@ __all__ = [
     "is_doc_comment",
     "io_kind",
     "line_counts",
+    "line_facts",
     "repetition",
 ]
 
@@ -140,6 +141,35 @@ def line_counts(text: str, comment_prefixes: tuple[str, ...]) -> tuple[int, int]
 _MIN_REPEAT: Final = 24
 
 
+def line_facts(text: str, comment_prefixes: tuple[str, ...]) -> tuple[int, int, float]:
+    """:func:`line_counts` and :func:`repetition` in one pass over the lines.
+
+    Args:
+        text: The source.
+        comment_prefixes: Markers that start a comment line.
+
+    Returns:
+        ``(non_blank, comment_only, repetition share)``.
+    """
+    non_blank = comment = repeated = total = 0
+    seen: set[str] = set()
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        non_blank += 1
+        if stripped.startswith(comment_prefixes):
+            comment += 1
+        if len(stripped) < _MIN_REPEAT or stripped[0] in "#/*-\"'":
+            continue
+        total += 1
+        if stripped in seen:
+            repeated += 1
+        else:
+            seen.add(stripped)
+    return non_blank, comment, (repeated / total if total else 0.0)
+
+
 def repetition(text: str) -> tuple[float, int]:
     """Share of substantial lines (24+ characters of code) that repeat an earlier line.
 
@@ -166,7 +196,7 @@ def repetition(text: str) -> tuple[float, int]:
 
 def ordered(caps: Mapping[str, Sequence[tree_sitter.Node]], name: str) -> list[tree_sitter.Node]:
     """The nodes of one capture in source order (a query's order is not guaranteed
-    on trees with errors), each node once.
+    on trees with errors).
 
     Args:
         caps: ``QueryCursor.captures`` output.
@@ -175,6 +205,8 @@ def ordered(caps: Mapping[str, Sequence[tree_sitter.Node]], name: str) -> list[t
     Returns:
         The nodes sorted by position.
     """
-    nodes = caps.get(name, ())
-    unique = {(n.start_byte, n.end_byte, n.type): n for n in nodes}
-    return [unique[k] for k in sorted(unique)]
+    return sorted(caps.get(name, ()), key=_start)
+
+
+def _start(node: tree_sitter.Node) -> tuple[int, int]:
+    return (node.start_byte, -node.end_byte)

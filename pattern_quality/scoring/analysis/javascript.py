@@ -194,7 +194,7 @@ def javascript_facts(source: bytes, tree: tree_sitter.Tree, language: str) -> Fa
         stack.append(n.end_byte)
         if i >= 0 and len(stack) > facts.functions[i].nesting:
             facts.functions[i].nesting = len(stack)
-    for c in ordered(caps, "catch"):
+    for c in caps.get("catch", ()):
         body = c.child_by_field_name("body")
         stmts = [s for s in body.named_children if s.type != "comment"] if body is not None else []
         line = c.start_point[0] + 1
@@ -213,16 +213,16 @@ def javascript_facts(source: bytes, tree: tree_sitter.Tree, language: str) -> Fa
             facts.issues.append(Issue("swallowed_exception", line, "catch block drops the error"))
         if body is not None and _SUCCESS.search(_text(body)):
             facts.issues.append(Issue("success_after_failure", line, "reports success in a catch"))
-    for p in ordered(caps, "predefined"):
+    for p in caps.get("predefined", ()):
         if p.text == b"any":
             facts.issues.append(Issue("any_in_signature", p.start_point[0] + 1, "type 'any'"))
-    for callee in ordered(caps, "callee"):
+    for callee in caps.get("callee", ()):
         name = _text(callee)
         if IO_CALL.search(name) is not None and io_kind(name):
             facts.io_calls.append((callee.start_point[0] + 1, f"{name} ({io_kind(name)})"))
     facts.behaviour = sum(
         1
-        for s in ordered(caps, "stmt")
+        for s in caps.get("stmt", ())
         if s.type not in _NOT_STATEMENTS
         and s.parent is not None
         and s.parent.type == "statement_block"
@@ -230,7 +230,7 @@ def javascript_facts(source: bytes, tree: tree_sitter.Tree, language: str) -> Fa
     )
     facts.statements = sum(
         1
-        for s in ordered(caps, "stmt")
+        for s in caps.get("stmt", ())
         if s.type not in _NOT_STATEMENTS
         and s.type not in ("function_declaration", "class_declaration", "import_statement")
     ) + len(caps.get("type_decl", ()))
@@ -240,4 +240,5 @@ def javascript_facts(source: bytes, tree: tree_sitter.Tree, language: str) -> Fa
         if not (first and first[0].type == "comment" and is_doc_comment(_text(first[0]))):
             facts.doc_missing.append((1, "<module>"))
     facts.issues.sort(key=lambda i: (i.line, i.rule, i.detail))
+    facts.io_calls.sort()
     return facts

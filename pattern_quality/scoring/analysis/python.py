@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from typing import Final
 
 import tree_sitter
@@ -43,8 +44,10 @@ _QUERY_TEXT: Final = """
 (default_parameter name: (_) @mutable_name value: [(list) (dictionary) (set)])
 (typed_default_parameter name: (_) @mutable_name value: [(list) (dictionary) (set)])
 (ERROR) @error
-(block (_) @stmt)
-(module (_) @stmt)
+(block) @block
+(expression_statement . [(string) (concatenated_string) (ellipsis)] .) @bare
+(pass_statement) @pass
+(decorated_definition) @decorated
 """
 
 _query: tree_sitter.Query | None = None
@@ -57,7 +60,6 @@ def _get_query() -> tree_sitter.Query:
     return _query
 
 
-_NOT_STATEMENTS: Final = frozenset({"comment", "pass_statement", "ERROR"})
 _CONSTANTS: Final = frozenset(
     {
         "string",
@@ -283,9 +285,9 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
         stack.append(n.end_byte)
         if i >= 0 and len(stack) > facts.functions[i].nesting:
             facts.functions[i].nesting = len(stack)
-    for e in ordered(caps, "except"):
+    for e in caps.get("except", ()):
         read_except(e, facts)
-    for param in ordered(caps, "mutable_name"):
+    for param in caps.get("mutable_name", ()):
         facts.issues.append(
             Issue(
                 "mutable_default",
@@ -293,7 +295,7 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
                 f"parameter '{text_of(param)}' defaults to a mutable value",
             )
         )
-    for callee in ordered(caps, "callee"):
+    for callee in caps.get("callee", ()):
         name = text_of(callee)
         if IO_CALL.search(name) is not None:
             kind = io_kind(name)
@@ -304,25 +306,46 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
     module_doc = bool(top) and is_docstring(top[0])
     if module_doc:
         facts.docstring_lines += top[0].end_point[0] - top[0].start_point[0] + 1
-    for s in ordered(caps, "stmt"):
-        t = s.type
-        if t in _NOT_STATEMENTS:
-            continue
-        if t == "expression_statement" and s.named_child_count == 1:
-            child = s.named_children[0].type
-            if child in ("string", "concatenated_string"):
-                continue
-            if child == "ellipsis":
-                continue
-        if t in ("function_definition", "class_definition", "decorated_definition"):
-            continue
-        statements += 1
-        if s.parent is not None and s.parent.type == "block" and owner_of(s.start_byte) >= 0:
-            facts.behaviour += 1
+    # Statements are counted per block (one node each), not captured one by one:
+    # children of the module and of every block, less what is not a statement.
+    root = tree.root_node
+    blocks = caps.get("block", ())
+    inside = [b for b in blocks if _in_function(b, owner_of)]
+    top_level = root.named_child_count if root.type == "module" else 0
+    statements = top_level + sum(b.named_child_count for b in blocks)
+    facts.behaviour = sum(b.named_child_count for b in inside)
+    inside_starts = {b.start_byte for b in inside}
+    not_statements = [
+        n
+        for name in ("comment", "bare", "pass", "decorated", "error")
+        for n in caps.get(name, ())
+        if n.parent is not None and n.parent.type in ("block", "module")
+    ]
+    not_statements += [n for n in (*funcs, *caps.get("class", ())) if _bare_definition(n)]
+    statements -= len(not_statements)
+    for n in not_statements:
+        parent = n.parent
+        if parent is not None and parent.start_byte in inside_starts and parent.type == "block":
+            facts.behaviour -= 1
     facts.statements = statements
     _documentation_units(facts, module_doc)
     facts.issues.sort(key=lambda i: (i.line, i.rule, i.detail))
+    facts.io_calls.sort()
     return facts
+
+
+def _in_function(block: tree_sitter.Node, owner_of: Callable[[int], int]) -> bool:
+    """A block of statements that run in a function (a class body does not)."""
+    parent = block.parent
+    return (
+        parent is not None and parent.type != "class_definition" and owner_of(block.start_byte) >= 0
+    )
+
+
+def _bare_definition(node: tree_sitter.Node) -> bool:
+    """A definition that is itself a statement (not wrapped in a decorated definition)."""
+    parent = node.parent
+    return parent is not None and parent.type in ("block", "module")
 
 
 def _documentation_units(facts: Facts, module_doc: bool) -> None:

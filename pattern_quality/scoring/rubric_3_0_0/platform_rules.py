@@ -20,6 +20,7 @@ from ..analysis import Facts
 __all__ = [
     "CONTRACT_FIELDS",
     "ISSUE_COSTS",
+    "NOT_ONEX",
     "declared_kind",
     "name_kind",
     "metadata_richness",
@@ -28,6 +29,8 @@ __all__ = [
 ]
 
 _KINDS: Final = ("effect", "compute", "reducer", "orchestrator")
+#: ONEX compliance of code with no ONEX signal: general code is not judged on ONEX.
+NOT_ONEX: Final = 0.9
 _NAME_KIND: Final = re.compile(r"(Effect|Compute|Reducer|Orchestrator)(?=[A-Z_]|$)")
 _LEGACY: Final = frozenset(
     {"execute_effect", "execute_compute", "execute_reduction", "execute_orchestration"}
@@ -129,8 +132,8 @@ def onex(pattern: Pattern, facts: Facts | None, out: list[Finding] | None) -> fl
     # An entry-point name alone (any class may have `execute`) is no ONEX signal.
     if not (declared or in_code or by_name or handler_info or contract):
         if out is not None:
-            out.append(Finding(d, "not_onex", 0.5, "no ONEX signal: neutral"))
-        return 0.5
+            out.append(Finding(d, "not_onex", NOT_ONEX, "no ONEX signal: not judged on ONEX"))
+        return NOT_ONEX
     total = 0.4
     if out is not None:
         out.append(Finding(d, "base", 0.4, "an ONEX pattern"))
