@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -24,8 +23,9 @@ from .._acompat import Lock
 from .._config import resolve_database_url
 from ..errors import StoreError
 from ..ids import canonical_pattern_id, canonical_pattern_ids
-from ..models import QualityBrief, QualityScore, StoredQuality
+from ..models import QualityScore, StoredQuality
 from . import statements
+from ._briefs import PostgresBriefs
 from ._calls import check_schema, cursor, write_rows
 from ._connect import connect
 from ._pg import (
@@ -46,7 +46,7 @@ T = TypeVar("T")
 _Cursor = psycopg.Cursor[tuple[Any, ...]]
 
 
-class PostgresQualityStore:
+class PostgresQualityStore(PostgresBriefs):
     """The store (:class:`~pattern_quality.storage.base.QualityStore`) on PostgreSQL.
 
     The constructor does no I/O. The first operation (or :meth:`open`, or
@@ -297,33 +297,6 @@ class PostgresQualityStore:
         rows = self._call(f"read {len(ids)} score(s)", read, write=False)
         stored = (stored_from_row(r) for r in rows)
         return {s.pattern_id: s for s in stored if s.pattern_id is not None}
-
-    def get_briefs(self, pattern_ids: Iterable[str]) -> dict[str, QualityBrief]:
-        """Return the composite, rubric and measurement time of several patterns.
-
-        The filter's read: one round trip of a prepared statement over four scalar
-        columns, with no JSON decoding and no row mapping (docs/storage.md).
-
-        Args:
-            pattern_ids: UUIDs in any accepted spelling.
-
-        Returns:
-            Briefs keyed by canonical id; missing ids are absent.
-
-        Raises:
-            PatternValidationError: An id is not a UUID.
-            StoreError: The read failed.
-        """
-        ids = canonical_pattern_ids(pattern_ids)
-        if not ids:
-            return {}
-        with self._read(f"read {len(ids)} score(s)") as conn, cursor(conn) as cur:
-            query = statements.select_briefs_sql(self._t)
-            rows = cur.execute(query, (ids,), prepare=True).fetchall()
-        return {
-            pid: QualityBrief(score, version, at.replace(tzinfo=UTC))
-            for pid, score, version, at in rows
-        }
 
     def count(self) -> int:
         """Return the number of stored rows.

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
-from datetime import UTC
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -22,8 +21,9 @@ from .._acompat import ALock
 from .._config import resolve_database_url
 from ..errors import StoreError
 from ..ids import canonical_pattern_id, canonical_pattern_ids
-from ..models import QualityBrief, QualityScore, StoredQuality
+from ..models import QualityScore, StoredQuality
 from . import statements
+from ._briefs_async import AsyncPostgresBriefs
 from ._calls_async import acheck_schema, cursor, write_rows
 from ._connect_async import aconnect
 from ._pg import (
@@ -44,7 +44,7 @@ T = TypeVar("T")
 _Cursor = psycopg.AsyncCursor[tuple[Any, ...]]
 
 
-class AsyncPostgresQualityStore:
+class AsyncPostgresQualityStore(AsyncPostgresBriefs):
     """The store (:class:`~pattern_quality.storage.base.AsyncQualityStore`) on PostgreSQL.
 
     The constructor does no I/O. The first operation (or :meth:`open`, or
@@ -295,33 +295,6 @@ class AsyncPostgresQualityStore:
         rows = await self._call(f"read {len(ids)} score(s)", read, write=False)
         stored = (stored_from_row(r) for r in rows)
         return {s.pattern_id: s for s in stored if s.pattern_id is not None}
-
-    async def get_briefs(self, pattern_ids: Iterable[str]) -> dict[str, QualityBrief]:
-        """Return the composite, rubric and measurement time of several patterns.
-
-        The filter's read: one round trip of a prepared statement over four scalar
-        columns, with no JSON decoding and no row mapping (docs/storage.md).
-
-        Args:
-            pattern_ids: UUIDs in any accepted spelling.
-
-        Returns:
-            Briefs keyed by canonical id; missing ids are absent.
-
-        Raises:
-            PatternValidationError: An id is not a UUID.
-            StoreError: The read failed.
-        """
-        ids = canonical_pattern_ids(pattern_ids)
-        if not ids:
-            return {}
-        async with self._read(f"read {len(ids)} score(s)") as conn, cursor(conn) as cur:
-            query = statements.select_briefs_sql(self._t)
-            rows = await (await cur.execute(query, (ids,), prepare=True)).fetchall()
-        return {
-            pid: QualityBrief(score, version, at.replace(tzinfo=UTC))
-            for pid, score, version, at in rows
-        }
 
     async def count(self) -> int:
         """Return the number of stored rows.
