@@ -12,7 +12,7 @@ import enum
 import math
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import attrs
 
@@ -54,6 +54,7 @@ __all__ = [
     "GOOD_THRESHOLD",
     "Finding",
     "Pattern",
+    "QualityBrief",
     "QualityScore",
     "StoredQuality",
     "Tier",
@@ -369,3 +370,17 @@ class StoredQuality(QualityScore):
         """
         fields = attrs.fields(QualityScore)
         return QualityScore(**{f.name: getattr(self, f.name) for f in fields})
+
+
+class QualityBrief(NamedTuple):
+    """The part of a stored row the filter needs (``get_briefs``): no dimensions, no JSON.
+
+    Attributes:
+        composite_score: The stored composite.
+        version: The rubric version that produced it.
+        measurement_timestamp: When it was measured (UTC).
+    """
+
+    composite_score: float
+    version: str
+    measurement_timestamp: datetime

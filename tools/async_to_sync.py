@@ -44,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PAIRS: tuple[tuple[str, str], ...] = (
     ("pattern_quality/storage/_connect_async.py", "pattern_quality/storage/_connect.py"),
     ("pattern_quality/storage/_calls_async.py", "pattern_quality/storage/_calls.py"),
+    ("pattern_quality/storage/_briefs_async.py", "pattern_quality/storage/_briefs.py"),
     ("pattern_quality/storage/postgres_async.py", "pattern_quality/storage/postgres.py"),
     ("pattern_quality/storage/in_memory_async.py", "pattern_quality/storage/in_memory.py"),
     ("pattern_quality/schema/runner_async.py", "pattern_quality/schema/runner.py"),
@@ -77,6 +78,7 @@ NAMES: dict[str, str] = {
     "acheck_schema": "check_schema",
     "AsyncQualityStore": "QualityStore",
     "AsyncPostgresQualityStore": "PostgresQualityStore",
+    "AsyncPostgresBriefs": "PostgresBriefs",
     "AsyncInMemoryQualityStore": "InMemoryQualityStore",
     "amigrate": "migrate",
     "arollback": "rollback",

@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeAlias
 
 import attrs
 
@@ -19,10 +19,11 @@ from .._config import mask_dsn
 from .._construct import check_unit_interval
 from ..errors import PatternValidationError
 from ..ids import parse_pattern_id
-from ..models import Pattern, QualityScore, StoredQuality
+from ..models import Pattern, QualityBrief, QualityScore, StoredQuality
 from ..scoring import PatternQualityScorer
 
 __all__ = [
+    "Stored",
     "ABANDON_GRACE",
     "CLOSE_TIMEOUT",
     "DEFAULT_FILTER_TIMEOUT",
@@ -36,6 +37,10 @@ __all__ = [
     "log_write_back_failure",
     "plan",
 ]
+
+#: What a lookup returns per id: a whole stored row (``get_many``) or its brief
+#: (``get_briefs``, the narrow read); the filter only uses ``composite_score``.
+Stored: TypeAlias = StoredQuality | QualityBrief
 
 logger = logging.getLogger("pattern_quality.filtering")
 
@@ -166,7 +171,7 @@ def plan(patterns: Iterable[Any], min_quality: object) -> FilterPlan:
 
 def decide(
     the_plan: FilterPlan,
-    stored: Mapping[str, StoredQuality] | None,
+    stored: Mapping[str, Stored] | None,
     scorer: PatternQualityScorer,
     min_quality: float,
     on_invalid: OnInvalid,
@@ -283,7 +288,7 @@ class FilterPolicy:
     def finish(
         self,
         the_plan: FilterPlan,
-        stored: Mapping[str, StoredQuality] | None,
+        stored: Mapping[str, Stored] | None,
         error: BaseException | None,
     ) -> tuple[FilterResult, list[QualityScore]]:
         """Log a fallback (once) and :func:`decide` with the plan's threshold.

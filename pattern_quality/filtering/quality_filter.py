@@ -12,13 +12,13 @@ decision are shared (:mod:`.policy`).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-from ..models import QualityScore, StoredQuality
+from ..models import QualityScore
 from ..projection.payload import DEFAULT_QUALITY_KEY
 from ..scoring import PatternQualityScorer
 from ..storage.base import QualityStore
@@ -29,6 +29,7 @@ from .policy import (
     FilterPolicy,
     FilterResult,
     OnInvalid,
+    Stored,
     log_abandoned_write_backs,
     log_write_back_failure,
     plan,
@@ -78,6 +79,11 @@ class QualityFilter:
             ValueError: ``timeout`` is not positive or ``on_invalid`` is unknown.
         """
         self._store = store
+        # The narrow read (composite, rubric, time) where the store's class has one; a
+        # wrapper that only forwards attributes keeps its own get_many in the path.
+        self._read: Callable[[list[str]], Mapping[str, Stored]] = (
+            store.get_briefs if hasattr(type(store), "get_briefs") else store.get_many  # type: ignore[attr-defined]
+        )
         self._policy = FilterPolicy.make(scorer, timeout, write_back, on_invalid)
         # Reads run on workers so a hung store cannot hold the caller past the timeout;
         # daemon threads, so a read stuck on a frozen server cannot hold the process.
@@ -101,10 +107,10 @@ class QualityFilter:
             PatternValidationError: ``min_quality`` is not a number in [0, 1].
         """
         the_plan = plan(patterns, min_quality)
-        stored: dict[str, StoredQuality] | None = {}
+        stored: Mapping[str, Stored] | None = {}
         error: Exception | None = None
         if ids := the_plan.lookup_ids:
-            future = self._readers.submit(self._store.get_many, ids)
+            future = self._readers.submit(self._read, ids)
             try:
                 stored = future.result(timeout=self._policy.timeout)
             except Exception as exc:  # any store failure must not break the caller

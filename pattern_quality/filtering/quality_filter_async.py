@@ -10,11 +10,10 @@ signatures match.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
-from ..models import StoredQuality
 from ..projection.payload import DEFAULT_QUALITY_KEY
 from ..scoring import PatternQualityScorer
 from ..storage.base import AsyncQualityStore
@@ -26,6 +25,7 @@ from .policy import (
     FilterPolicy,
     FilterResult,
     OnInvalid,
+    Stored,
     log_abandoned_write_backs,
     log_write_back_failure,
     plan,
@@ -64,6 +64,11 @@ class AsyncQualityFilter:
             ValueError: ``timeout`` is not positive or ``on_invalid`` is unknown.
         """
         self._store = store
+        # The narrow read (composite, rubric, time) where the store's class has one; a
+        # wrapper that only forwards attributes keeps its own get_many in the path.
+        self._read: Callable[[list[str]], Awaitable[Mapping[str, Stored]]] = (
+            store.get_briefs if hasattr(type(store), "get_briefs") else store.get_many  # type: ignore[attr-defined]
+        )
         self._policy = FilterPolicy.make(scorer, timeout, write_back, on_invalid)
         self._pending: set[asyncio.Task[int]] = set()
         self._abandoned: set[asyncio.Task[Any]] = set()
@@ -83,7 +88,7 @@ class AsyncQualityFilter:
             PatternValidationError: ``min_quality`` is not a number in [0, 1].
         """
         the_plan = plan(patterns, min_quality)
-        stored: dict[str, StoredQuality] | None = {}
+        stored: Mapping[str, Stored] | None = {}
         error: Exception | None = None
         if ids := the_plan.lookup_ids:
             try:
@@ -138,10 +143,10 @@ class AsyncQualityFilter:
             min_quality, tiers=tiers, rubric=rubric, unprojected=unprojected, base=base, key=key
         )
 
-    async def _lookup(self, ids: list[str]) -> dict[str, StoredQuality]:
+    async def _lookup(self, ids: list[str]) -> Mapping[str, Stored]:
         # Not asyncio.wait_for: it waits for the cancelled lookup to finish, and
         # psycopg's cancellation waits for the server (10 s when it is frozen).
-        task = asyncio.ensure_future(self._store.get_many(ids))
+        task = asyncio.ensure_future(self._read(ids))
         try:
             done, _ = await asyncio.wait({task}, timeout=self._policy.timeout)
         except asyncio.CancelledError:

@@ -12,7 +12,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Self
 
-from ..models import QualityScore, StoredQuality
+from ..models import QualityBrief, QualityScore, StoredQuality
 from . import statements
 from ._memory_table import MemoryTable
 
@@ -92,6 +92,24 @@ class AsyncInMemoryQualityStore:
             StoreError: The store is closed.
         """
         return self._table.get_many(pattern_ids)
+
+    async def get_briefs(self, pattern_ids: Iterable[str]) -> dict[str, QualityBrief]:
+        """Return the composite, rubric and measurement time of several patterns.
+
+        Args:
+            pattern_ids: UUIDs in any accepted spelling.
+
+        Returns:
+            Briefs keyed by canonical id; missing ids are absent.
+
+        Raises:
+            PatternValidationError: An id is not a UUID.
+            StoreError: The store is closed.
+        """
+        return {
+            pid: QualityBrief(row.composite_score, row.version, row.measurement_timestamp)
+            for pid, row in self._table.get_many(pattern_ids).items()
+        }
 
     async def count(self) -> int:
         """Return the number of stored rows.

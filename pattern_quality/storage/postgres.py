@@ -25,6 +25,7 @@ from ..errors import StoreError
 from ..ids import canonical_pattern_id, canonical_pattern_ids
 from ..models import QualityScore, StoredQuality
 from . import statements
+from ._briefs import PostgresBriefs
 from ._calls import check_schema, cursor, write_rows
 from ._connect import connect
 from ._pg import (
@@ -45,7 +46,7 @@ T = TypeVar("T")
 _Cursor = psycopg.Cursor[tuple[Any, ...]]
 
 
-class PostgresQualityStore:
+class PostgresQualityStore(PostgresBriefs):
     """The store (:class:`~pattern_quality.storage.base.QualityStore`) on PostgreSQL.
 
     The constructor does no I/O. The first operation (or :meth:`open`, or

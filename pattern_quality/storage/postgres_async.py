@@ -23,6 +23,7 @@ from ..errors import StoreError
 from ..ids import canonical_pattern_id, canonical_pattern_ids
 from ..models import QualityScore, StoredQuality
 from . import statements
+from ._briefs_async import AsyncPostgresBriefs
 from ._calls_async import acheck_schema, cursor, write_rows
 from ._connect_async import aconnect
 from ._pg import (
@@ -43,7 +44,7 @@ T = TypeVar("T")
 _Cursor = psycopg.AsyncCursor[tuple[Any, ...]]
 
 
-class AsyncPostgresQualityStore:
+class AsyncPostgresQualityStore(AsyncPostgresBriefs):
     """The store (:class:`~pattern_quality.storage.base.AsyncQualityStore`) on PostgreSQL.
 
     The constructor does no I/O. The first operation (or :meth:`open`, or

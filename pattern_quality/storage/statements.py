@@ -256,6 +256,18 @@ def select_many_sql(t: TableRef) -> sql.Composed:
     )
 
 
+def select_briefs_sql(t: TableRef) -> sql.Composed:
+    """``SELECT pattern_id::text, quality_score, version, measured (UTC)`` for some ids.
+
+    The narrow read of ``get_briefs``: four scalar columns, no ``metadata`` JSON.
+    """
+    return sql.SQL(
+        "SELECT pattern_id::text, quality_score, version, "
+        "(measurement_timestamp AT TIME ZONE 'UTC') "
+        "FROM {t} WHERE pattern_id = ANY(%s::uuid[])"
+    ).format(t=t.ident)
+
+
 def select_all_sql(t: TableRef) -> sql.Composed:
     """``SELECT <read columns> ORDER BY pattern_id`` for a server-side cursor."""
     return sql.SQL("SELECT {c} FROM {t} ORDER BY pattern_id").format(c=_READ_LIST, t=t.ident)
