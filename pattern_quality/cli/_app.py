@@ -30,6 +30,7 @@ COMMANDS: Final[dict[str, tuple[str, str]]] = {
     "report": ("report", "print the distribution of the stored quality scores"),
     "demo": ("demo", "run the whole product on the bundled sample with the embedded default"),
     "score": ("score", "score source files or pattern JSON and explain each score"),
+    "completion": ("completion", "print a shell completion script (bash or zsh)"),
 }
 
 #: Exit status when stdout is closed early (``pattern-quality score ... | head -1``):
