@@ -21,7 +21,7 @@ from .ids import pattern_id_text as _pattern_id
 if TYPE_CHECKING:
     from .models import Finding, Pattern, QualityScore
 
-__all__ = ["check_unit_interval", "pattern_from_mapping", "score_from_parts"]
+__all__ = ["check_unit_interval", "finding_effect", "pattern_from_mapping", "score_from_parts"]
 
 # Construction without converters, for values already checked (the fast paths below).
 _new = object.__new__
@@ -168,7 +168,12 @@ def _utc(value: object) -> datetime:
         raise PatternValidationError(
             f"measurement_timestamp: expected a timezone-aware datetime, got naive {value!r}"
         )
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # e.g. year 1 at +01:00: before datetime.min in UTC
+        raise PatternValidationError(
+            f"measurement_timestamp: {value.isoformat()} is out of range once in UTC"
+        ) from None
 
 
 def _composite(value: object) -> float:
@@ -200,7 +205,43 @@ def _score_confidence(value: object) -> float:
 
 
 def _findings(value: Iterable[Finding]) -> tuple[Finding, ...]:
-    return value if isinstance(value, tuple) else tuple(value)
+    from .models import Finding  # models imports this module
+
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise _type_error("findings", "a sequence of Finding", value)
+    found = value if isinstance(value, tuple) else tuple(value)
+    for i, item in enumerate(found):
+        if not isinstance(item, Finding):
+            raise _type_error(f"findings[{i}]", "a Finding", item)
+    return found
+
+
+def finding_effect(value: object) -> float:
+    """Validate :attr:`Finding.effect`: a real number that fits a float.
+
+    A float is taken as it is (a non-finite one is stored as 0.0, see
+    docs/storage.md); an ``int`` too large for a float, a ``bool`` or a
+    non-number is refused.
+
+    Args:
+        value: The effect.
+
+    Returns:
+        It as a float.
+
+    Raises:
+        PatternValidationError: Not a real number, or too large for a float.
+    """
+    if type(value) is float:
+        return value
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise _type_error("effect", "a real number", value)
+    try:
+        return float(value)
+    except OverflowError:  # e.g. 10**400 from JSON
+        raise PatternValidationError(
+            f"effect: expected a number that fits a float, got {_short_repr(value)}"
+        ) from None
 
 
 def _extra_scores(value: object) -> tuple[tuple[str, float], ...]:

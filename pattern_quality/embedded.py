@@ -1,13 +1,15 @@
-"""The embedded default: a project-local PostgreSQL (pgserver) and a local-mode Qdrant.
+"""The embedded default: a PostgreSQL (pgserver) and a local-mode Qdrant for one user.
 
 Used by the command line when no database URL is configured, so that the whole
-product runs with zero servers to install. Data lives in a project-local
-directory (default ``.pattern_quality/``) and is kept between runs.
+product runs with zero servers to install. Data lives in one per-user data
+directory (:func:`default_data_dir`, e.g. ``~/.local/share/pattern-quality``),
+the same from every working directory, and is kept between runs.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,17 +20,22 @@ import attrs
 from .errors import ConfigurationError
 
 __all__ = [
+    "APP_DIR_NAME",
     "DATA_DIR_ENV",
-    "DEFAULT_DATA_DIR",
+    "LEGACY_DATA_DIR",
     "EmbeddedServices",
+    "database_exists",
+    "default_data_dir",
     "resolve_data_dir",
     "start_embedded",
 ]
 
 #: Environment variable naming the data directory of the embedded services.
 DATA_DIR_ENV: Final = "PATTERN_QUALITY_DATA_DIR"
-#: Default data directory, relative to the current working directory.
-DEFAULT_DATA_DIR: Final = ".pattern_quality"
+#: Name of the per-user data directory (inside the platform's data directory).
+APP_DIR_NAME: Final = "pattern-quality"
+#: The default of earlier versions, relative to the working directory.
+LEGACY_DATA_DIR: Final = ".pattern_quality"
 
 _HOW_TO_USE_A_SERVER = (
     "point at a real server instead with --database-url URL or the "
@@ -56,6 +63,30 @@ class EmbeddedServices:
         self._server.cleanup()
 
 
+def default_data_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Return the per-user data directory of the embedded services.
+
+    Args:
+        environ: The environment to read (defaults to ``os.environ``).
+
+    Returns:
+        ``pattern-quality`` inside the platform's per-user data directory:
+        ``$XDG_DATA_HOME`` (else ``~/.local/share``) on Linux and other Unix
+        systems, ``~/Library/Application Support`` on macOS,
+        ``%LOCALAPPDATA%`` (else ``~/AppData/Local``) on Windows.
+    """
+    env = os.environ if environ is None else environ
+    home = Path(env.get("HOME") or Path.home())
+    if sys.platform == "win32":
+        base = Path(env.get("LOCALAPPDATA") or home / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = home / "Library" / "Application Support"
+    else:
+        xdg = env.get("XDG_DATA_HOME", "")
+        base = Path(xdg) if os.path.isabs(xdg) else home / ".local" / "share"
+    return base / APP_DIR_NAME
+
+
 def resolve_data_dir(
     explicit: str | os.PathLike[str] | None = None, environ: Mapping[str, str] | None = None
 ) -> Path:
@@ -66,12 +97,25 @@ def resolve_data_dir(
         environ: The environment to read (defaults to ``os.environ``).
 
     Returns:
-        ``explicit``, else ``$PATTERN_QUALITY_DATA_DIR``, else ``./.pattern_quality``,
-        as an absolute path.
+        ``explicit``, else ``$PATTERN_QUALITY_DATA_DIR``, else
+        :func:`default_data_dir`, as an absolute path.
     """
     env = os.environ if environ is None else environ
-    chosen = explicit or env.get(DATA_DIR_ENV) or DEFAULT_DATA_DIR
+    chosen = explicit or env.get(DATA_DIR_ENV) or default_data_dir(env)
     return Path(chosen).expanduser().resolve()
+
+
+def database_exists(data_dir: str | os.PathLike[str]) -> bool:
+    """Tell whether ``data_dir`` holds an embedded PostgreSQL database already.
+
+    Args:
+        data_dir: A data directory (see :func:`resolve_data_dir`).
+
+    Returns:
+        ``True`` when ``data_dir/postgres`` is an initialised PostgreSQL data
+        directory (it has a ``PG_VERSION`` file).
+    """
+    return (Path(data_dir) / "postgres" / "PG_VERSION").is_file()
 
 
 def start_embedded(data_dir: str | os.PathLike[str] | None = None) -> EmbeddedServices:

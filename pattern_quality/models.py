@@ -9,6 +9,7 @@ already guarantee.
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Final, NamedTuple
@@ -39,6 +40,7 @@ from ._construct import (
     _use_cases,
     _utc,
     _version,
+    finding_effect,
     pattern_from_mapping,
     score_from_parts,
 )
@@ -120,7 +122,7 @@ class Finding:
 
     dimension: str
     rule: str
-    effect: float
+    effect: float = attrs.field(converter=finding_effect)
     detail: str = ""
 
     def to_dict(self) -> dict[str, Any]:
@@ -350,6 +352,15 @@ class StoredQuality(QualityScore):
             value = getattr(self, key)
             out[key] = None if value is None else value.isoformat()
         return out
+
+    @property
+    def dimensions_known(self) -> bool:
+        """``False`` for a legacy row stored without dimension scores (``metadata`` ``'{}'``).
+
+        Such a row's composite is known and its five dimension scores are NaN;
+        reports leave it out of the dimension averages and the backfill re-scores it.
+        """
+        return not math.isnan(self.completeness_score)
 
     def to_score(self) -> QualityScore:
         """Return the plain :class:`QualityScore` part of this row.

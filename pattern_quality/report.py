@@ -87,6 +87,7 @@ class SummaryBuilder:
         self._total = 0
         self._tiers = dict.fromkeys((t.value for t in Tier), 0)
         self._values: dict[str, list[float]] = {key: [] for key in _AVERAGED}
+        self._without_dimensions = 0  # legacy rows: composite only (NaN dimensions)
         self._versions: set[str] = set()
 
     def add(self, score: QualityScore) -> None:
@@ -98,11 +99,14 @@ class SummaryBuilder:
         self._total += 1
         self._tiers[score.tier.value] += 1
         values = self._values
-        values["completeness_score"].append(score.completeness_score)
-        values["documentation_score"].append(score.documentation_score)
-        values["onex_compliance_score"].append(score.onex_compliance_score)
-        values["metadata_richness_score"].append(score.metadata_richness_score)
-        values["complexity_score"].append(score.complexity_score)
+        if math.isnan(score.completeness_score):  # a legacy row: dimensions unknown
+            self._without_dimensions += 1
+        else:
+            values["completeness_score"].append(score.completeness_score)
+            values["documentation_score"].append(score.documentation_score)
+            values["onex_compliance_score"].append(score.onex_compliance_score)
+            values["metadata_richness_score"].append(score.metadata_richness_score)
+            values["complexity_score"].append(score.complexity_score)
         values["composite_score"].append(score.composite_score)
         self._versions.add(score.version)
         if len(values["composite_score"]) >= 4096:  # keep memory flat: fold into one partial
@@ -116,7 +120,11 @@ class SummaryBuilder:
             A new :class:`Summary`; the builder can keep accumulating.
         """
         n = self._total
-        averages = {k: (math.fsum(v) / n if n else 0.0) for k, v in self._values.items()}
+        known = n - self._without_dimensions  # rows with dimension scores
+        averages = {
+            k: (math.fsum(v) / m if (m := n if k == "composite_score" else known) else 0.0)
+            for k, v in self._values.items()
+        }
         return Summary(
             total=n,
             tier_counts=self._tiers,

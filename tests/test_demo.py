@@ -13,7 +13,7 @@ import pytest
 
 from pattern_quality import PatternQualityScorer, Tier
 from pattern_quality.cli import main
-from pattern_quality.embedded import start_embedded
+from pattern_quality.embedded import default_data_dir, start_embedded
 from pattern_quality.sample import load_sample_patterns
 
 SAMPLE_SIZE = len(load_sample_patterns())
@@ -49,6 +49,8 @@ def _run_demo(cwd: Path) -> subprocess.CompletedProcess[str]:
         }
     }
     env["PATTERN_QUALITY_EMBEDDED"] = "1"
+    env["HOME"] = str(cwd)  # the per-user data directory goes under the test's folder
+    env.pop("XDG_DATA_HOME", None)
     return subprocess.run(
         [sys.executable, "-m", "pattern_quality", "demo"],
         cwd=cwd,
@@ -78,7 +80,7 @@ def test_demo_twice_on_the_embedded_default(embedded_server_dir: Path) -> None:
     assert "5. verify: no duplicates" in second.stdout
 
     # Look at the kept data directly: one row per sample pattern, no duplicates.
-    services = start_embedded(tmp_path / ".pattern_quality")
+    services = start_embedded(default_data_dir({"HOME": str(tmp_path)}))
     try:
         with psycopg.connect(services.database_url) as conn:
             rows, distinct = conn.execute(
@@ -123,7 +125,7 @@ def test_embedded_start_failure_says_how_to_use_a_server(
     monkeypatch.setenv("PATTERN_QUALITY_EMBEDDED", "1")
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("a file where the data directory should be")
-    assert main(["report", "--data-dir", str(blocker)]) == 2
+    assert main(["migrate", "--data-dir", str(blocker)]) == 2
     err = capsys.readouterr().err
     assert "could not start the embedded PostgreSQL" in err
     assert "--database-url" in err

@@ -211,7 +211,7 @@ def test_iterable_failing_midway_writes_nothing(store: QualityStore) -> None:
 
 @pytest.mark.parametrize("item", [{"pattern_id": ID2}, "text", None, 0.5])
 def test_non_score_item_writes_nothing(store: QualityStore, item: object) -> None:
-    with pytest.raises(PatternValidationError, match="expected QualityScore objects"):
+    with pytest.raises(PatternValidationError, match=r"scores\[1\]: expected a QualityScore"):
         store.upsert([score(ID1), item])  # type: ignore[list-item]
     assert store.count() == 0
 

@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any, Final, NoReturn
 
 from .._config import DATABASE_URL_ENV_VARS, mask_dsn, resolve_database_url, scrub_secrets
-from ..embedded import DATA_DIR_ENV, EmbeddedServices, resolve_data_dir, start_embedded
+from ..embedded import (
+    DATA_DIR_ENV,
+    LEGACY_DATA_DIR,
+    EmbeddedServices,
+    database_exists,
+    resolve_data_dir,
+    start_embedded,
+)
 from ..errors import ConfigurationError, PatternQualityError
 
 __all__ = [
@@ -116,7 +123,8 @@ def add_data_dir_option(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         default=argparse.SUPPRESS,  # also accepted before the command (cli/_parser.py)
         help=f"data directory of the embedded PostgreSQL and local Qdrant used when no "
-        f"URL is configured (default: ${DATA_DIR_ENV}, else ./.pattern_quality)",
+        f"URL is configured (default: ${DATA_DIR_ENV}, else the per-user data directory, "
+        "e.g. ~/.local/share/pattern-quality)",
     )
     parser.add_argument(
         "-v",
@@ -211,18 +219,23 @@ def embedded_qdrant_path(args: argparse.Namespace) -> Path | None:
     return path
 
 
-def embedded_services(args: argparse.Namespace) -> EmbeddedServices:
+def embedded_services(args: argparse.Namespace, *, create: bool = True) -> EmbeddedServices:
     """Start (once per process) the embedded services and say so in one line on stderr.
 
     Args:
         args: Parsed arguments, optionally with ``data_dir``.
+        create: Create the embedded database when the data directory has none.
+            Read-only commands pass ``False``: an empty new database would only
+            make the data look lost.
 
     Returns:
         The running services.
 
     Raises:
         ConfigurationError: The embedded default is turned off
-            (``PATTERN_QUALITY_EMBEDDED=0``), not installed, or cannot start.
+            (``PATTERN_QUALITY_EMBEDDED=0``), not installed, or cannot start; or
+            ``create`` is false and there is no embedded database yet (the
+            message says where the command looked).
     """
     if not embedded_enabled():
         raise ConfigurationError(
@@ -232,6 +245,8 @@ def embedded_services(args: argparse.Namespace) -> EmbeddedServices:
         )
     root = resolve_data_dir(getattr(args, "data_dir", None))
     services = _EMBEDDED.get(root)
+    if services is None and not create and not database_exists(root):
+        raise ConfigurationError(_no_embedded_database(root))
     if services is None:
         services = _EMBEDDED[root] = start_embedded(root)
         print(
@@ -240,6 +255,21 @@ def embedded_services(args: argparse.Namespace) -> EmbeddedServices:
             file=sys.stderr,
         )
     return services
+
+
+def _no_embedded_database(root: Path) -> str:
+    message = (
+        f"no database URL configured, and there is no embedded database in {root} yet "
+        "(nothing was created): run `pattern-quality migrate` (or `pattern-quality demo`) "
+        "to create it, pass --data-dir DIR for another one, or --database-url URL"
+    )
+    legacy = Path.cwd() / LEGACY_DATA_DIR
+    if legacy.resolve() != root and database_exists(legacy):
+        message += (
+            f"; {legacy} holds an embedded database of an earlier version (which kept it in "
+            f"the working directory): use it with --data-dir {legacy}"
+        )
+    return message
 
 
 def add_json_option(parser: argparse.ArgumentParser) -> None:
@@ -260,7 +290,7 @@ def print_json(document: Any) -> None:
     print(json.dumps(document, indent=2, sort_keys=False, default=str))
 
 
-def database_url(args: argparse.Namespace) -> str:
+def database_url(args: argparse.Namespace, *, create: bool = True) -> str:
     """Return the database URL for a parsed command line.
 
     The single place where commands resolve their database: ``--database-url``,
@@ -269,6 +299,8 @@ def database_url(args: argparse.Namespace) -> str:
 
     Args:
         args: Parsed arguments with a ``database_url`` attribute.
+        create: Whether the embedded database may be created (``False`` for
+            read-only commands, see :func:`embedded_services`).
 
     Returns:
         The configured URL, or the embedded server's.
@@ -280,7 +312,7 @@ def database_url(args: argparse.Namespace) -> str:
     try:
         return resolve_database_url(getattr(args, "database_url", None))
     except ConfigurationError:
-        return embedded_services(args).database_url
+        return embedded_services(args, create=create).database_url
 
 
 def error(message: str, *dsns: str | None) -> None:

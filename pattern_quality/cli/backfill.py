@@ -231,7 +231,9 @@ def _progress(enabled: bool, total: int | None) -> Iterator[Callable[[int], obje
 
 
 def _open_store(args: argparse.Namespace) -> PostgresQualityStore:
-    store = PostgresQualityStore(database_url(args), timeout=DEFAULT_CONNECT_TIMEOUT)
+    # A new, empty embedded database could only fail the schema check: never create one.
+    url = database_url(args, create=False)
+    store = PostgresQualityStore(url, timeout=DEFAULT_CONNECT_TIMEOUT)
     try:
         store.open()  # fail fast (unreachable, schema missing) before reading Qdrant
     except BaseException:

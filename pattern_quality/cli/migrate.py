@@ -94,7 +94,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _migrate(args: argparse.Namespace) -> int:
     from ..schema import migrate, migration_status, rollback
 
-    url = database_url(args)
+    # Only applying migrations may create the embedded database; --status, --dry-run
+    # and --down read (or roll back) what exists.
+    read_only = args.status or args.dry_run or args.down is not None
+    url = database_url(args, create=not read_only)
     if args.status:
         if args.dry_run:
             print("--status changes nothing; --dry-run is ignored")
@@ -202,7 +205,7 @@ def _print_status(status: MigrationStatus) -> None:
 def _verify(args: argparse.Namespace) -> int:
     from ..schema import verify
 
-    report = verify(database_url(args))
+    report = verify(database_url(args, create=False))
     projection = check_projection(args) if args.qdrant and report.ok else None
     if args.json:
         out = report.as_dict()

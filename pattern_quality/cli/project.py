@@ -126,7 +126,7 @@ def _opened(
     from ..storage.postgres import PostgresQualityStore
 
     target = qdrant_target(args)  # configuration errors first, then the database, then Qdrant
-    store = PostgresQualityStore(database_url(args), timeout=DEFAULT_CONNECT_TIMEOUT)
+    store = PostgresQualityStore(database_url(args, create=False), timeout=DEFAULT_CONNECT_TIMEOUT)
     try:
         store.open()
         with open_source(target, secret, quiet=getattr(args, "quiet", False)) as source:

@@ -172,7 +172,7 @@ def run(args: argparse.Namespace) -> int:
     """
     from ..storage.postgres import PostgresQualityStore  # psycopg: when the command runs
 
-    with PostgresQualityStore(database_url(args)) as store:
+    with PostgresQualityStore(database_url(args, create=False)) as store:
         summary, hist = read_distribution(store)
         if args.json:
             print(json.dumps(report_json(summary, hist), indent=2))

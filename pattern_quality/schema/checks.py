@@ -17,6 +17,7 @@ __all__ = [
     "VerifyReport",
     "constraint_checks",
     "duplicates_check",
+    "legacy_rows_note",
     "ranges_check",
 ]
 
@@ -160,3 +161,18 @@ def ranges_check(counts: Sequence[Any] | None) -> tuple[int, VerifyCheck]:
         detail = f"all scores of {total} row(s) are in [0, 1]"
         return total, VerifyCheck("score ranges", True, detail)
     return total, VerifyCheck("score ranges", False, "; ".join(problems))
+
+
+def legacy_rows_note(count: int) -> str:
+    """Return the note of ``verify`` about legacy rows stored without dimension scores.
+
+    Args:
+        count: Rows whose ``metadata`` is ``'{}'`` or NULL (or holds no dimension score).
+
+    Returns:
+        The note: such rows are valid (composite known), the backfill re-scores them.
+    """
+    return (
+        f"{count} legacy row(s) without dimension scores (metadata '{{}}' or NULL): valid, "
+        "composite only; `pattern-quality backfill` re-scores them"
+    )

@@ -235,6 +235,7 @@ def verify(
             has_metrics, _, applied = _read_state(conn)
             found: list[VerifyCheck] = [checks.table_check(has_metrics)]
             total = None
+            legacy: tuple[Any, ...] | None = None
             if has_metrics:
                 constraints = conn.execute(q.CONSTRAINTS_SQL).fetchall()
                 found += checks.constraint_checks(constraints)
@@ -243,7 +244,10 @@ def verify(
                 ranges = conn.execute(q.RANGES_SQL).fetchone()
                 total, ranges_found = checks.ranges_check(ranges)
                 found.append(ranges_found)
+                legacy = conn.execute(q.LEGACY_ROWS_SQL).fetchone()
         except psycopg.Error as exc:
             raise translate_error(exc, dsn, action) from driver_error(exc, dsn)
     notes = plan.status_notes(plan.build_status(dsn, migrations, has_metrics, applied))
+    if has_metrics and legacy and int(legacy[0]):
+        notes = (*notes, checks.legacy_rows_note(int(legacy[0])))
     return VerifyReport(describe_target(dsn), tuple(found), total, notes)

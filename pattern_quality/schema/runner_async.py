@@ -233,6 +233,7 @@ async def averify(
             has_metrics, _, applied = await _read_state(conn)
             found: list[VerifyCheck] = [checks.table_check(has_metrics)]
             total = None
+            legacy: tuple[Any, ...] | None = None
             if has_metrics:
                 constraints = await (await conn.execute(q.CONSTRAINTS_SQL)).fetchall()
                 found += checks.constraint_checks(constraints)
@@ -241,7 +242,10 @@ async def averify(
                 ranges = await (await conn.execute(q.RANGES_SQL)).fetchone()
                 total, ranges_found = checks.ranges_check(ranges)
                 found.append(ranges_found)
+                legacy = await (await conn.execute(q.LEGACY_ROWS_SQL)).fetchone()
         except psycopg.Error as exc:
             raise translate_error(exc, dsn, action) from driver_error(exc, dsn)
     notes = plan.status_notes(plan.build_status(dsn, migrations, has_metrics, applied))
+    if has_metrics and legacy and int(legacy[0]):
+        notes = (*notes, checks.legacy_rows_note(int(legacy[0])))
     return VerifyReport(describe_target(dsn), tuple(found), total, notes)

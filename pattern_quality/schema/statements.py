@@ -22,6 +22,7 @@ __all__ = [
     "INSERT_APPLIED_SQL",
     "LOCK_SQL",
     "MIGRATIONS_TABLE",
+    "LEGACY_ROWS_SQL",
     "RANGES_SQL",
     "RANGE_LABELS",
     "SELECT_APPLIED_SQL",
@@ -124,6 +125,15 @@ _BAD: Final = {
 }
 #: What each pair of :data:`RANGES_SQL` columns counts, in order.
 RANGE_LABELS: Final = tuple(_BAD)
+
+#: Legacy rows stored without any dimension score (``metadata`` ``'{}'``, the legacy
+#: column default, or NULL): valid, composite only; a backfill re-scores them.
+LEGACY_ROWS_SQL: Final = (
+    "SELECT count(*)::bigint FROM pattern_quality_metrics "
+    "WHERE metadata IS NULL OR NOT (metadata ?| ARRAY['completeness_score', "
+    "'documentation_score', 'onex_compliance_score', 'metadata_richness_score', "
+    "'complexity_score'])"
+)
 
 #: Total rows, then per score column: offending rows and up to EXAMPLES pattern_ids.
 RANGES_SQL: Final = (

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
+from ..errors import PatternValidationError
 from ..hashing import content_hash as _content_hash
 from ..models import (
     EXCELLENT_THRESHOLD,
@@ -158,7 +159,15 @@ class PatternQualityScorer:
         """
         if not isinstance(pattern, Pattern):
             pattern = Pattern.from_mapping(pattern)
-        return self._score(pattern, _content_hash(pattern) if self._hash else None)
+        digest = None
+        if self._hash:
+            try:
+                digest = _content_hash(pattern)
+            except (ValueError, RecursionError) as exc:  # e.g. an int of 5,000 digits
+                raise PatternValidationError(
+                    f"content_hash: the pattern's fields cannot be hashed ({exc})"
+                ) from None
+        return self._score(pattern, digest)
 
     def _score(self, pattern: Pattern, digest: str | None) -> QualityScore:
         """Score a validated pattern; ``digest`` becomes the score's ``content_hash``."""

@@ -178,19 +178,38 @@ def _version(score: QualityScore) -> str:
     return version
 
 
-def _dedup(scores: Iterable[QualityScore]) -> dict[str, QualityScore]:
-    latest: dict[str, QualityScore] = {}
-    for score in scores:
+def _dedup(scores: Iterable[QualityScore]) -> dict[str, tuple[int, QualityScore]]:
+    latest: dict[str, tuple[int, QualityScore]] = {}  # with its position, for errors
+    for i, score in enumerate(scores):
         if not isinstance(score, QualityScore):
             raise PatternValidationError(
-                f"expected QualityScore objects, got {type(score).__name__}"
+                f"scores[{i}]: expected a QualityScore, got {type(score).__name__}"
             )
-        pid = canonical_pattern_id(score.pattern_id)
+        try:
+            pid = canonical_pattern_id(score.pattern_id)
+        except PatternValidationError as exc:
+            raise PatternValidationError(f"scores[{i}]: {exc}") from None
         kept = latest.get(pid)
         # Latest measurement wins; on a tie the last one given wins.
-        if kept is None or kept.measurement_timestamp <= score.measurement_timestamp:
-            latest[pid] = score
+        if kept is None or kept[1].measurement_timestamp <= score.measurement_timestamp:
+            latest[pid] = (i, score)
     return latest
+
+
+def _row(i: int, pid: str, s: QualityScore, cache: dict[int, str]) -> UpsertRow:
+    try:
+        return UpsertRow(
+            pid,
+            s.composite_score,
+            s.confidence,
+            s.measurement_timestamp,
+            _version(s),
+            metadata_json(s, cache),
+        )
+    except PatternValidationError as exc:
+        raise PatternValidationError(f"scores[{i}]: {exc}") from None
+    except (ValueError, TypeError, AttributeError, OverflowError, RecursionError) as exc:
+        raise PatternValidationError(f"scores[{i}]: cannot be stored ({exc!r})") from None
 
 
 def prepare_upsert(scores: QualityScore | Iterable[QualityScore]) -> list[UpsertRow]:
@@ -207,7 +226,8 @@ def prepare_upsert(scores: QualityScore | Iterable[QualityScore]) -> list[Upsert
     Raises:
         PatternValidationError: An item is not a :class:`QualityScore`, an id is
             not a UUID, or the version holds NUL characters; or the iterable
-            raised it while building a score.
+            raised it while building a score. The message starts with the
+            item's position in the call, e.g. ``scores[4321]: ...``.
     """
     if isinstance(scores, QualityScore):
         scores = (scores,)
@@ -217,17 +237,7 @@ def prepare_upsert(scores: QualityScore | Iterable[QualityScore]) -> list[Upsert
         )
     latest = _dedup(scores)
     cache: dict[int, str] = {}  # the scores, hence their findings, outlive it
-    return [
-        UpsertRow(
-            pid,
-            s.composite_score,
-            s.confidence,
-            s.measurement_timestamp,
-            _version(s),
-            metadata_json(s, cache),
-        )
-        for pid, s in sorted(latest.items())
-    ]
+    return [_row(i, pid, s, cache) for pid, (i, s) in sorted(latest.items())]
 
 
 def _unit(pattern_id: str, field: str, value: object) -> float:
@@ -322,6 +332,10 @@ def build_stored(
     return StoredQuality(**values)
 
 
+def _utc_naive(t: datetime | None) -> datetime | None:
+    return t.replace(tzinfo=UTC) if t is not None and t.tzinfo is None else t
+
+
 def stored_from_row(row: Sequence[Any]) -> StoredQuality:
     """Map a row in :data:`READ_COLUMNS` order to a :class:`StoredQuality`.
 
@@ -334,24 +348,22 @@ def stored_from_row(row: Sequence[Any]) -> StoredQuality:
         The stored score; findings restored as :class:`Finding` objects, the
         content hash from ``metadata["content_hash"]`` (``None`` when absent or
         not a string, e.g. on rows written before it was recorded), the extra
-        dimension scores from their keys (:data:`EXTRA_DIMENSION_KEYS`).
+        dimension scores from their keys (:data:`EXTRA_DIMENSION_KEYS`). A legacy
+        row with no dimension score (``metadata`` ``'{}'`` or ``NULL``) is valid:
+        NaN dimensions, ``dimensions_known`` ``False``.
 
     Raises:
-        StoreError: The row lacks a dimension score (not written by a
-            writer that follows docs/legacy.md) or holds an out-of-range value.
+        StoreError: The row lacks some but not all dimension scores, or holds an
+            out-of-range value.
     """
     pid, composite, confidence, measured, version, meta, created, updated = row
     pid = str(pid)
     # The SELECTs read timestamps as naive UTC (see _READ_LIST).
-    if measured is not None and measured.tzinfo is None:
-        measured = measured.replace(tzinfo=UTC)
-    if created is not None and created.tzinfo is None:
-        created = created.replace(tzinfo=UTC)
-    if updated is not None and updated.tzinfo is None:
-        updated = updated.replace(tzinfo=UTC)
+    measured, created, updated = (_utc_naive(t) for t in (measured, created, updated))
     meta = meta if isinstance(meta, Mapping) else {}
-    try:
-        dims = tuple(meta[k] for k in DIMENSION_KEYS)
+    legacy = not any(k in meta for k in DIMENSION_KEYS)  # '{}' (the legacy default) or NULL
+    try:  # a legacy row is built with 0.0, then given NaN dimensions (below)
+        dims = (0.0,) * len(DIMENSION_KEYS) if legacy else tuple(meta[k] for k in DIMENSION_KEYS)
     except KeyError:
         missing = [k for k in DIMENSION_KEYS if k not in meta]
         raise StoreError(f"stored row {pid}: metadata lacks {', '.join(missing)}") from None
@@ -364,7 +376,7 @@ def stored_from_row(row: Sequence[Any]) -> StoredQuality:
     raw_findings = meta.get("findings")
     digest = meta.get("content_hash")
     try:
-        return build_stored(
+        stored = build_stored(
             (
                 pid,
                 name if isinstance(name, str) else "",
@@ -382,3 +394,6 @@ def stored_from_row(row: Sequence[Any]) -> StoredQuality:
         )
     except PatternValidationError as exc:
         raise StoreError(f"stored row {pid} is invalid: {exc}") from exc
+    for key in DIMENSION_KEYS if legacy else ():  # composite known, dimensions unknown
+        _set(stored, key, math.nan)
+    return stored
