@@ -85,3 +85,21 @@ def test_verbose_adds_the_cause_masked(capsys: pytest.CaptureFixture[str]) -> No
     assert len(lines) == 2 and lines[1].startswith("pattern-quality: error: cause: DriverError")
     for spelling in (PASSWORD, "Out@ge", "pw%zz", "Out%40ge"):
         assert spelling not in err
+
+
+def test_backfill_verbose_adds_the_cause_masked(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from pattern_quality.cli import main
+    from tests.fault_server import free_port
+
+    url = f"postgresql://pq:{quote(PASSWORD, safe='')}@127.0.0.1:{free_port()}/db"
+    argv = ["backfill", "--qdrant-path", str(tmp_path), "--database-url", url]
+    assert main(argv) == 2
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+    assert main([*argv, "-v"]) == 2
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert len(lines) == 2 and lines[1].startswith("pattern-quality: error: cause: DriverError")
+    for spelling in (PASSWORD, "Out@ge", "pw%zz", "Out%40ge"):
+        assert spelling not in err

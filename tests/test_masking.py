@@ -186,3 +186,12 @@ def test_cli_bad_qdrant_url_exits_2_as_a_real_process(url: str) -> None:
     assert "Traceback" not in proc.stderr
     _assert_clean(proc.stdout + proc.stderr, ["K3y", "qk-Secret-99", "p@ss/x", "ss/x"])
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("url", BAD_QDRANT)
+def test_a_bad_qdrant_url_for_the_projector_is_a_configuration_error(url: str) -> None:
+    from pattern_quality.projection import QdrantProjector
+
+    with pytest.raises(ConfigurationError) as info:
+        QdrantProjector.from_url(url, api_key=API_KEY)
+    _assert_clean(_all_text(info.value), ["K3y", API_KEY, "admin"])

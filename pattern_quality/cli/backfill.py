@@ -248,6 +248,10 @@ def _run(args: argparse.Namespace) -> int:
         return _backfill(args, secret)
     except PatternQualityError as exc:
         error(scrub(str(exc), secret))  # no message leaves with the API key in it
+        cause = exc.__cause__ if getattr(args, "verbose", None) else None
+        while cause is not None:  # -v: the detail, scrubbed (DriverError, ...)
+            error(scrub(f"cause: {type(cause).__name__}: {cause}", secret), args.database_url)
+            cause = cause.__cause__
         return EXIT_UNAVAILABLE
 
 

@@ -26,6 +26,7 @@ from ..sources._qdrant_base import (
     DEFAULT_QDRANT_TIMEOUT,
     LOCAL_PAGE_SIZE,
     _describe,
+    check_qdrant_url,
     local_path,
     missing_collections_error,
     translate_qdrant_error,
@@ -97,7 +98,12 @@ class QdrantProjector:
 
         Returns:
             A projector that closes its client in :meth:`close`.
+
+        Raises:
+            ConfigurationError: ``url`` is not ``http(s)://host[:port]`` (the
+                message shows only its scheme, host and port).
         """
+        check_qdrant_url(url)  # qdrant-client's parse errors would be tracebacks
         client = QdrantClient(url=url, api_key=api_key, timeout=timeout, check_compatibility=False)
         return cls(client, close_client=True, **options)
 

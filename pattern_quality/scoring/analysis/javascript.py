@@ -28,8 +28,11 @@ _BASE: Final = """
 (catch_clause) @catch
 (call_expression function: [(identifier) (member_expression)] @callee)
 (ERROR) @error
-(statement_block (_) @stmt)
-(program (_) @stmt)
+(statement_block) @block
+(statement_block [(comment) (empty_statement) (ERROR)] @nb_block)
+(statement_block [(function_declaration) (class_declaration)] @decl_block)
+(program [(comment) (empty_statement) (ERROR) (function_declaration) (class_declaration)
+          (import_statement)] @nb_top)
 """
 _TYPED: Final = """
 (predefined_type) @predefined
@@ -51,7 +54,6 @@ _WRAPPERS: Final = frozenset(
     {"variable_declarator", "lexical_declaration", "variable_declaration", "export_statement"}
 )
 _SUCCESS: Final = re.compile(r"\b(?:success|ok)\s*[:=]\s*true\b|return\s+true\b")
-_NOT_STATEMENTS: Final = frozenset({"comment", "empty_statement", "ERROR"})
 
 
 def _text(node: tree_sitter.Node) -> str:
@@ -220,20 +222,20 @@ def javascript_facts(source: bytes, tree: tree_sitter.Tree, language: str) -> Fa
         name = _text(callee)
         if IO_CALL.search(name) is not None and io_kind(name):
             facts.io_calls.append((callee.start_point[0] + 1, f"{name} ({io_kind(name)})"))
-    facts.behaviour = sum(
-        1
-        for s in caps.get("stmt", ())
-        if s.type not in _NOT_STATEMENTS
-        and s.parent is not None
-        and s.parent.type == "statement_block"
-        and owner_of(s.start_byte) >= 0
+    # Statements per block; what is not one is matched by the query (no Node.parent).
+    blocks = caps.get("block", ())
+    root = tree.root_node
+    top_level = root.named_child_count if root.type == "program" else 0
+    facts.statements = (
+        top_level
+        + sum(b.named_child_count for b in blocks)
+        - len(caps.get("nb_block", ()))
+        - len(caps.get("decl_block", ()))
+        - len(caps.get("nb_top", ()))
+        + len(caps.get("type_decl", ()))
     )
-    facts.statements = sum(
-        1
-        for s in caps.get("stmt", ())
-        if s.type not in _NOT_STATEMENTS
-        and s.type not in ("function_declaration", "class_declaration", "import_statement")
-    ) + len(caps.get("type_decl", ()))
+    facts.behaviour = sum(b.named_child_count for b in blocks if owner_of(b.start_byte) >= 0)
+    facts.behaviour -= sum(1 for n in caps.get("nb_block", ()) if owner_of(n.start_byte) >= 0)
     if facts.doc_total == 0:
         facts.doc_total = 1
         first = tree.root_node.named_children[:1]

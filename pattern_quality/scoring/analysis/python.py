@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
 from typing import Final
 
 import tree_sitter
@@ -45,12 +44,21 @@ _QUERY_TEXT: Final = """
 (typed_default_parameter name: (_) @mutable_name value: [(list) (dictionary) (set)])
 (ERROR) @error
 (block) @block
-(expression_statement . [(string) (concatenated_string) (ellipsis)] .) @bare
-(pass_statement) @pass
-(decorated_definition) @decorated
+(class_definition body: (block) @class_body)
+(block [(comment) (pass_statement) (decorated_definition) (function_definition)
+        (class_definition) (ERROR)] @nb)
+(block (expression_statement . [(string) (concatenated_string) (ellipsis)] .) @nb)
+(module [(comment) (pass_statement) (decorated_definition) (function_definition)
+         (class_definition) (ERROR)] @nb_top)
+(module (expression_statement . [(string) (concatenated_string) (ellipsis)] .) @nb_top)
+(class_definition body: (block [(comment) (pass_statement) (decorated_definition)
+    (function_definition) (class_definition) (ERROR)] @nb_class))
+(class_definition body: (block (expression_statement . [(string) (concatenated_string)
+    (ellipsis)] .) @nb_class))
 """
 
 _query: tree_sitter.Query | None = None
+_DEFINITIONS: Final = frozenset({"function_definition", "class_definition", "decorated_definition"})
 
 
 def _get_query() -> tree_sitter.Query:
@@ -306,46 +314,32 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
     module_doc = bool(top) and is_docstring(top[0])
     if module_doc:
         facts.docstring_lines += top[0].end_point[0] - top[0].start_point[0] + 1
-    # Statements are counted per block (one node each), not captured one by one:
-    # children of the module and of every block, less what is not a statement.
+    # Statements are counted per block (one node each), not captured one by one,
+    # and what is not a statement is matched by the query (no `Node.parent` calls,
+    # which tree-sitter answers by walking down from the root).
     root = tree.root_node
-    blocks = caps.get("block", ())
-    inside = [b for b in blocks if _in_function(b, owner_of)]
+    class_bodies = {b.start_byte for b in caps.get("class_body", ())}
     top_level = root.named_child_count if root.type == "module" else 0
+    blocks = caps.get("block", ())
     statements = top_level + sum(b.named_child_count for b in blocks)
-    facts.behaviour = sum(b.named_child_count for b in inside)
-    inside_starts = {b.start_byte for b in inside}
-    not_statements = [
-        n
-        for name in ("comment", "bare", "pass", "decorated", "error")
-        for n in caps.get(name, ())
-        if n.parent is not None and n.parent.type in ("block", "module")
-    ]
-    not_statements += [n for n in (*funcs, *caps.get("class", ())) if _bare_definition(n)]
-    statements -= len(not_statements)
-    for n in not_statements:
-        parent = n.parent
-        if parent is not None and parent.start_byte in inside_starts and parent.type == "block":
+    statements -= len(caps.get("nb", ())) + len(caps.get("nb_top", ()))
+    facts.behaviour = sum(
+        b.named_child_count
+        for b in blocks
+        if b.start_byte not in class_bodies and owner_of(b.start_byte) >= 0
+    )
+    in_class = {n.start_byte for n in caps.get("nb_class", ())}
+    for n in caps.get("nb", ()):
+        at = n.start_byte
+        if at in in_class:
+            continue
+        if owner_of(at - 1 if n.type in _DEFINITIONS else at) >= 0:
             facts.behaviour -= 1
     facts.statements = statements
     _documentation_units(facts, module_doc)
     facts.issues.sort(key=lambda i: (i.line, i.rule, i.detail))
     facts.io_calls.sort()
     return facts
-
-
-def _in_function(block: tree_sitter.Node, owner_of: Callable[[int], int]) -> bool:
-    """A block of statements that run in a function (a class body does not)."""
-    parent = block.parent
-    return (
-        parent is not None and parent.type != "class_definition" and owner_of(block.start_byte) >= 0
-    )
-
-
-def _bare_definition(node: tree_sitter.Node) -> bool:
-    """A definition that is itself a statement (not wrapped in a decorated definition)."""
-    parent = node.parent
-    return parent is not None and parent.type in ("block", "module")
 
 
 def _documentation_units(facts: Facts, module_doc: bool) -> None:
