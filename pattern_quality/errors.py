@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AuthenticationError",
     "BackfillError",
+    "BackfillInterrupted",
     "CollectionNotFoundError",
     "ConfigurationError",
     "DatabaseConfigurationError",
@@ -172,3 +173,25 @@ class DriverError(Exception):
         super().__init__(message)
         self.sqlstate = sqlstate
         self.driver_type = driver_type
+
+
+class BackfillInterrupted(KeyboardInterrupt):
+    """Raised by ``backfill`` when it is interrupted (Ctrl-C, ``SIGINT``).
+
+    A :class:`KeyboardInterrupt`, so that code catching that still does; the
+    batch being written when the interrupt came is finished or rolled back
+    first, never half written.
+
+    Attributes:
+        report: The partial :class:`~pattern_quality.backfill.BackfillReport`
+            (``completed`` false): what was committed stays committed.
+    """
+
+    def __init__(self, report: BackfillReport) -> None:
+        """Keep the partial report.
+
+        Args:
+            report: The report of the run so far.
+        """
+        super().__init__(f"backfill interrupted after {report.stored} stored rows")
+        self.report = report

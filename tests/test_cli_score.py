@@ -53,7 +53,9 @@ def _explain(data: Pattern | dict[str, Any], rubric: str = "3.0.0") -> str:
 def _expected_dict(data: Pattern | dict[str, Any], rubric: str = "3.0.0") -> dict[str, Any]:
     doc = PatternQualityScorer(rubric, content_hash=True).score_pattern(data).to_dict()
     del doc["measurement_timestamp"]
-    return doc
+    # `score --json` adds the path of a file argument (None for JSON patterns).
+    path = data.extra.get("path") if isinstance(data, Pattern) else None
+    return {"path": path, **doc}
 
 
 def _file_pattern(name: str, code: str, path: Path) -> Pattern:
@@ -229,9 +231,10 @@ def test_unreadable_inputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert capsys.readouterr().err == (
         f"pattern-quality: error: {binary}: not UTF-8 text (invalid start byte at byte 5)\n"
     )
+    # A directory is scored recursively: its unreadable file is named, as alone.
     assert main(["score", str(tmp_path)]) == 2
     assert capsys.readouterr().err == (
-        f"pattern-quality: error: {tmp_path}: is a directory, not a file\n"
+        f"pattern-quality: error: {binary}: not UTF-8 text (invalid start byte at byte 5)\n"
     )
     long = "x" * 5000  # too long for a file name: not a path, not JSON
     assert main(["score", long]) == 2

@@ -28,7 +28,7 @@ import inspect
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ..errors import PatternQualityError, StepFailed
+from ..errors import BackfillInterrupted, PatternQualityError, StepFailed
 from ..scoring import PatternQualityScorer
 from ..sources.base import Item, PatternSource
 from ..storage.base import QualityStore
@@ -135,6 +135,8 @@ def backfill(
         BackfillError: The run stopped part way (a batch could not be read, scored
             or written after the retries, or the source failed); ``exc.report`` is
             the partial report and committed batches stay committed.
+        BackfillInterrupted: Ctrl-C (a ``KeyboardInterrupt``); ``exc.report`` is
+            the partial report, the batch being written was finished first.
     """
     run = start_run(
         store,
@@ -159,6 +161,7 @@ def backfill(
     )
     ticker = ProgressTicker(progress, run)
     source_error: PatternQualityError | None = None
+    interrupted = False
     try:
         if not run.exhausted:
             try:
@@ -175,6 +178,10 @@ def backfill(
         batches.finish()
     except StepFailed as failed:
         raise stopped(run, failed.what, failed.cause) from failed.cause
+    except KeyboardInterrupt:
+        interrupted = True
     finally:
-        batches.close()
+        batches.close()  # waits for the batch being written: committed or rolled back
+    if interrupted:
+        raise BackfillInterrupted(run.report(completed=False, error="interrupted")) from None
     return finish(run, ticker, source_error)

@@ -90,21 +90,25 @@ class _Writer:
         )
 
     def wait(self) -> None:
-        pending, self._pending = self._pending, None
+        pending = self._pending
         if pending is None:
             return
         try:
             rows, retries, projection = pending.result()
         except Exception as exc:
+            self._pending = None
             raise StepFailed(self._what, exc) from exc
+        # Cleared only now: after a Ctrl-C while waiting, close() waits for it again.
+        self._pending = None
         self._run.committed(rows, retries)
         if projection is not None:
             self._run.projection(self._number, self._batch, projection)
 
     def close(self) -> None:
-        if self._pending is not None:
-            with contextlib.suppress(Exception):
-                self._pending.result()
+        # A write still in flight (the run is stopping: a failure, Ctrl-C) is waited
+        # for and, when it committed, counted: the report says what is stored.
+        with contextlib.suppress(StepFailed):
+            self.wait()
         if self._pool is not None:
             self._pool.shutdown(wait=True)
 

@@ -16,8 +16,11 @@ reused for every batch; :meth:`ScorePool.close` stops them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
-from collections.abc import Sequence
+import signal
+import threading
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Final, NamedTuple, TypeAlias
@@ -74,6 +77,9 @@ def check_workers(workers: object) -> int:
 
 def _init_worker(version: str, explain: bool) -> None:
     global _worker_rubric, _worker_explain
+    # Ctrl-C reaches every process of the terminal's group: the parent handles it
+    # (and stops the workers); a worker would only print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_rubric = PatternQualityScorer(version)._rubric
     _worker_explain = explain
 
@@ -177,6 +183,24 @@ class PendingScores:
             future.cancel()
 
 
+@contextlib.contextmanager
+def _workers_ignore_sigint() -> Iterator[None]:
+    """Ignore SIGINT while worker processes may be started, so that they inherit it.
+
+    Ctrl-C reaches every process of the terminal's group; a worker still starting
+    up would print a ``KeyboardInterrupt`` traceback. The parent handles it
+    instead: a worker never sees it, from its first instruction on.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be changed from the main thread
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 class ScorePool:
     """Worker processes that score batches with one scorer's rubric and settings.
 
@@ -222,7 +246,8 @@ class ScorePool:
         # At least one chunk per worker, so that a small batch still uses them all.
         size = min(self._chunk, -(-len(patterns) // self.workers)) or 1
         chunks = [list(patterns[i : i + size]) for i in range(0, len(patterns), size)]
-        futures = [pool.submit(_score_chunk, chunk) for chunk in chunks]
+        with _workers_ignore_sigint():  # submit may start a worker process
+            futures = [pool.submit(_score_chunk, chunk) for chunk in chunks]
         return PendingScores(futures, chunks, self.scorer)
 
     def close(self) -> None:

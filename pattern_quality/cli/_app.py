@@ -30,6 +30,7 @@ COMMANDS: Final[dict[str, tuple[str, str]]] = {
     "report": ("report", "print the distribution of the stored quality scores"),
     "demo": ("demo", "run the whole product on the bundled sample with the embedded default"),
     "score": ("score", "score source files or pattern JSON and explain each score"),
+    "completion": ("completion", "print a shell completion script (bash or zsh)"),
 }
 
 #: Exit status when stdout is closed early (``pattern-quality score ... | head -1``):
@@ -150,6 +151,26 @@ def _main(argv: Sequence[str] | None) -> int:
         return 2
     try:
         return run_command(args)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+    except KeyboardInterrupt as exc:
+        print(f"pattern-quality: {interrupted_message(exc)}", file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def interrupted_message(exc: KeyboardInterrupt) -> str:
+    """Return the one line printed for Ctrl-C: what was committed and how to resume.
+
+    Args:
+        exc: The interrupt; a :class:`~pattern_quality.errors.BackfillInterrupted`
+            carries the backfill's partial report.
+
+    Returns:
+        The line (without the program name).
+    """
+    report = getattr(exc, "report", None)
+    if report is None:
+        return "interrupted"
+    return (
+        f"interrupted: {report.stored:,} rows from {report.batches:,} batches were committed "
+        "and stay stored; to resume, run the same command with --changed-only (patterns "
+        "already stored unchanged are skipped)"
+    )

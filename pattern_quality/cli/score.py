@@ -20,9 +20,11 @@ usage was wrong).
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import json
+import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -35,6 +37,8 @@ __all__ = ["ArgumentError", "load_argument", "register", "run"]
 
 #: The argument that reads JSON from stdin.
 STDIN: Final = "-"
+#: File names scored inside a directory argument when no ``--include`` is given.
+DEFAULT_INCLUDE: Final = ("*.py",)
 #: Longest argument shown in full in a message (inline JSON / paths).
 _SHOWN_JSON: Final = 60
 _SHOWN_PATH: Final = 200
@@ -62,7 +66,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "inputs",
         nargs="+",
         metavar="PATH_OR_JSON",
-        help="a source file, a .json file, '-' (JSON on stdin) or an inline JSON object",
+        help="a source file, a directory (its files matching --include, recursively), "
+        "a .json file, '-' (JSON on stdin) or an inline JSON object",
+    )
+    parser.add_argument(
+        "--include",
+        action="append",
+        metavar="GLOB",
+        help="file names scored in a directory argument (repeatable; default: "
+        + " ".join(DEFAULT_INCLUDE)
+        + "); hidden directories and __pycache__ are skipped",
     )
     parser.add_argument(
         "--rubric",
@@ -124,6 +137,11 @@ def _read_text(path: Path, where: str) -> str:
         raise ArgumentError(f"{where}: cannot read: {exc.strerror or exc}") from None
 
 
+def _path_of(pattern: Pattern) -> str | None:
+    path = pattern.extra.get("path")
+    return path if isinstance(path, str) else None
+
+
 def _is_file(argument: str) -> bool:
     try:
         return Path(argument).exists()
@@ -160,6 +178,49 @@ def load_argument(argument: str, stdin: str | None = None) -> list[Pattern]:
     raise ArgumentError(f"{shown}: no such file (nor an inline JSON object)")
 
 
+def directory_files(directory: Path, include: Sequence[str]) -> list[Path]:
+    """Return the files under ``directory`` whose name matches a pattern, sorted.
+
+    Args:
+        directory: The directory to walk (recursively).
+        include: ``fnmatch`` patterns matched against file names.
+
+    Returns:
+        The paths, in sorted order; hidden directories (``.git``, ``.venv``, ...)
+        and ``__pycache__`` are not entered.
+    """
+    found: list[Path] = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        found.extend(
+            Path(root, name)
+            for name in files
+            if any(fnmatch.fnmatchcase(name, pattern) for pattern in include)
+        )
+    return sorted(found)
+
+
+def _expanded(inputs: Sequence[str], include: Sequence[str]) -> Iterator[str | ArgumentError]:
+    for argument in inputs:
+        if argument != STDIN and _is_dir(argument):
+            files = directory_files(Path(argument), include)
+            if not files:
+                yield ArgumentError(
+                    f"{argument}: is a directory without files matching {' '.join(include)} "
+                    "(see --include)"
+                )
+            yield from (str(f) for f in files)
+        else:
+            yield argument
+
+
+def _is_dir(argument: str) -> bool:
+    try:
+        return Path(argument).is_dir()
+    except (OSError, ValueError):
+        return False
+
+
 def run(args: argparse.Namespace) -> int:
     """Score every argument and print the explanations (or ``--json``).
 
@@ -172,15 +233,19 @@ def run(args: argparse.Namespace) -> int:
     scorer = PatternQualityScorer(args.rubric, explain=True, content_hash=True)
     stdin = sys.stdin.read() if STDIN in args.inputs else None
     scores: list[QualityScore] = []
+    paths: list[str | None] = []
     failed = 0
-    for argument in args.inputs:
+    for argument in _expanded(args.inputs, args.include or DEFAULT_INCLUDE):
         try:
+            if isinstance(argument, ArgumentError):
+                raise argument
             patterns = load_argument(argument, stdin)
         except ArgumentError as exc:
             error(str(exc))
             failed += 1
             continue
         batch = [scorer.score_pattern(p) for p in patterns]
+        paths.extend(_path_of(p) for p in patterns)
         if not args.json:  # text as it comes, one block per pattern, blank line between
             for score in batch:
                 print(("\n" if scores else "") + score.explain(), flush=True)
@@ -188,6 +253,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             scores.extend(batch)
     if args.json:
-        document: list[dict[str, Any]] = [s.to_dict() for s in scores]
+        document: list[dict[str, Any]] = [
+            {"path": path, **s.to_dict()} for path, s in zip(paths, scores, strict=True)
+        ]
         print_json(document)
     return EXIT_UNAVAILABLE if failed else EXIT_OK
