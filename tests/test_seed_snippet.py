@@ -67,13 +67,15 @@ def _rows(dsn: str) -> list[tuple[Any, ...]]:
         ).fetchall()
 
 
-def _pool_backends(dsn: str) -> set[int]:
+def _backends(dsn: str) -> int:
+    """Count the other sessions connected to the database (the pool's, and any closing)."""
     with psycopg.connect(dsn) as conn:
-        rows = conn.execute(
-            "SELECT pid FROM pg_stat_activity"
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity"
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        ).fetchall()
-    return {r[0] for r in rows}
+        ).fetchone()
+    assert row is not None
+    return int(row[0])
 
 
 def test_seed_snippet_verbatim(url: str, migrated_dsn: str) -> None:
@@ -102,12 +104,18 @@ def test_seed_snippet_is_safely_rerunnable_and_reuses_one_pool(url: str, migrate
         await scorer.store_quality_metrics(score, url)
 
     asyncio.run(main())  # a script may call asyncio.run many times: the pool survives
-    first = _pool_backends(migrated_dsn)
+    store = shared_store(url)
+    pool = store._pool
     for _ in range(10):
         asyncio.run(main())
-    assert len(first) >= 1  # the pool kept its connection open between calls...
-    assert _pool_backends(migrated_dsn) == first  # ...and reused it: no connection per call
-    assert shared_store(url) is shared_store(url)
+    assert shared_store(url) is store and store._pool is pool  # one store, one pool, reused
+    # psycopg_pool may add a connection in the background (up to max_size) when a
+    # request finds it empty, e.g. the first one right after a non-blocking open, so
+    # the promise is a bound, not an exact set of backends at one instant.
+    stats = pool.get_stats()
+    assert stats["requests_num"] >= 11  # every call was served by this pool...
+    assert 1 <= stats["connections_num"] <= stats["pool_max"]  # ...without a connection per call
+    assert 1 <= _backends(migrated_dsn) <= stats["pool_max"]  # the pool kept one open
     [(pid, *_)] = _rows(migrated_dsn)  # still one row per pattern
     assert pid == PATTERN_ID
 

@@ -151,23 +151,15 @@ def line_facts(text: str, comment_prefixes: tuple[str, ...]) -> tuple[int, int, 
     Returns:
         ``(non_blank, comment_only, repetition share)``.
     """
-    non_blank = comment = repeated = total = 0
-    seen: set[str] = set()
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped:
-            continue
-        non_blank += 1
-        if stripped.startswith(comment_prefixes):
-            comment += 1
-        if len(stripped) < _MIN_REPEAT or stripped[0] in "#/*-\"'":
-            continue
-        total += 1
-        if stripped in seen:
-            repeated += 1
-        else:
-            seen.add(stripped)
-    return non_blank, comment, (repeated / total if total else 0.0)
+    # Comprehensions instead of one Python loop with branches; a line repeats an
+    # earlier one exactly when it is not the first of its kind, so the repeats are
+    # the substantial lines minus the distinct ones.
+    lines = [s for s in (line.strip() for line in text.splitlines()) if s]
+    comment = sum(1 for s in lines if s.startswith(comment_prefixes))
+    substantial = [s for s in lines if len(s) >= _MIN_REPEAT and s[0] not in "#/*-\"'"]
+    total = len(substantial)
+    repeated = total - len(set(substantial))
+    return len(lines), comment, (repeated / total if total else 0.0)
 
 
 def repetition(text: str) -> tuple[float, int]:

@@ -44,20 +44,39 @@ _QUERY_TEXT: Final = """
 (typed_default_parameter name: (_) @mutable_name value: [(list) (dictionary) (set)])
 (ERROR) @error
 (block) @block
-(class_definition body: (block) @class_body)
-(block [(comment) (pass_statement) (decorated_definition) (function_definition)
-        (class_definition) (ERROR)] @nb)
-(block (expression_statement . [(string) (concatenated_string) (ellipsis)] .) @nb)
-(module [(comment) (pass_statement) (decorated_definition) (function_definition)
-         (class_definition) (ERROR)] @nb_top)
-(module (expression_statement . [(string) (concatenated_string) (ellipsis)] .) @nb_top)
-(class_definition body: (block [(comment) (pass_statement) (decorated_definition)
-    (function_definition) (class_definition) (ERROR)] @nb_class))
-(class_definition body: (block (expression_statement . [(string) (concatenated_string)
-    (ellipsis)] .) @nb_class))
 """
 
 _query: tree_sitter.Query | None = None
+_NOT_STATEMENTS: Final = frozenset(
+    {
+        "comment",
+        "pass_statement",
+        "decorated_definition",
+        "function_definition",
+        "class_definition",
+        "ERROR",
+    }
+)
+_BARE_VALUES: Final = frozenset({"string", "concatenated_string", "ellipsis"})
+
+
+def _not_statement(node: tree_sitter.Node) -> bool:
+    """A block child that is no executable statement: a comment, ``pass``, a
+    definition, an error, or a lone string / ``...`` expression (a docstring)."""
+    t = node.type
+    if t in _NOT_STATEMENTS:
+        return True
+    return (
+        t == "expression_statement"
+        and node.named_child_count == 1
+        and node.named_children[0].type in _BARE_VALUES
+    )
+
+
+def _not_statements(children: list[tree_sitter.Node]) -> int:
+    return sum(1 for c in children if _not_statement(c))
+
+
 _DEFINITIONS: Final = frozenset({"function_definition", "class_definition", "decorated_definition"})
 
 
@@ -309,32 +328,38 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
             kind = io_kind(name)
             if kind:
                 facts.io_calls.append((callee.start_point[0] + 1, f"{name} ({kind})"))
-    statements = 0
     top = body_statements(tree.root_node)
     module_doc = bool(top) and is_docstring(top[0])
     if module_doc:
         facts.docstring_lines += top[0].end_point[0] - top[0].start_point[0] + 1
-    # Statements are counted per block (one node each), not captured one by one,
-    # and what is not a statement is matched by the query (no `Node.parent` calls,
-    # which tree-sitter answers by walking down from the root).
+    # Statements are counted per block (one node each), not captured one by one;
+    # what is not a statement is picked out of each block's children in Python
+    # (cheaper than the anchored query patterns that did it: they doubled the
+    # query's cost) and no `Node.parent` calls (tree-sitter answers those by
+    # walking down from the root).
     root = tree.root_node
-    class_bodies = {b.start_byte for b in caps.get("class_body", ())}
+    class_bodies: set[int] = set()
+    for cls in caps.get("class", ()):
+        body_node = cls.child_by_field_name("body")
+        if body_node is not None and body_node.type == "block":
+            class_bodies.add(body_node.start_byte)
     top_level = root.named_child_count if root.type == "module" else 0
-    blocks = caps.get("block", ())
-    statements = top_level + sum(b.named_child_count for b in blocks)
-    statements -= len(caps.get("nb", ())) + len(caps.get("nb_top", ()))
-    facts.behaviour = sum(
-        b.named_child_count
-        for b in blocks
-        if b.start_byte not in class_bodies and owner_of(b.start_byte) >= 0
-    )
-    in_class = {n.start_byte for n in caps.get("nb_class", ())}
-    for n in caps.get("nb", ()):
-        at = n.start_byte
-        if at in in_class:
+    statements = top_level - (_not_statements(root.named_children) if top_level else 0)
+    behaviour = 0
+    for blk in caps.get("block", ()):
+        children = blk.named_children
+        statements += len(children)
+        not_stmts = [c for c in children if _not_statement(c)]
+        statements -= len(not_stmts)
+        if blk.start_byte in class_bodies:
             continue
-        if owner_of(at - 1 if n.type in _DEFINITIONS else at) >= 0:
-            facts.behaviour -= 1
+        if owner_of(blk.start_byte) >= 0:
+            behaviour += len(children)
+        for n in not_stmts:
+            at = n.start_byte
+            if owner_of(at - 1 if n.type in _DEFINITIONS else at) >= 0:
+                behaviour -= 1
+    facts.behaviour = behaviour
     facts.statements = statements
     _documentation_units(facts, module_doc)
     facts.issues.sort(key=lambda i: (i.line, i.rule, i.detail))
