@@ -80,6 +80,8 @@ def _init_worker(version: str, explain: bool) -> None:
     # Ctrl-C reaches every process of the terminal's group: the parent handles it
     # (and stops the workers); a worker would only print a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # started with SIGINT blocked (see below)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     _worker_rubric = PatternQualityScorer(version)._rubric
     _worker_explain = explain
 
@@ -185,20 +187,23 @@ class PendingScores:
 
 @contextlib.contextmanager
 def _workers_ignore_sigint() -> Iterator[None]:
-    """Ignore SIGINT while worker processes may be started, so that they inherit it.
+    """Block SIGINT while worker processes may be started, so that they inherit it blocked.
 
     Ctrl-C reaches every process of the terminal's group; a worker still starting
-    up would print a ``KeyboardInterrupt`` traceback. The parent handles it
-    instead: a worker never sees it, from its first instruction on.
+    up would print a ``KeyboardInterrupt`` traceback. Blocked (not ignored), a
+    Ctrl-C that arrives meanwhile is not lost: it is delivered to this process
+    as soon as the block ends. A worker keeps it blocked until its initializer
+    ignores it.
     """
-    if threading.current_thread() is not threading.main_thread():
-        yield  # signal handlers can only be changed from the main thread
+    block = getattr(signal, "pthread_sigmask", None)
+    if block is None or threading.current_thread() is not threading.main_thread():
+        yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    previous = block(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        block(signal.SIG_SETMASK, previous)
 
 
 class ScorePool:
