@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from typing import Final
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Final
 
 import tree_sitter
+
+if TYPE_CHECKING:
+    from .facts import Function
 
 __all__ = [
     "ordered",
@@ -202,3 +206,52 @@ def ordered(caps: Mapping[str, Sequence[tree_sitter.Node]], name: str) -> list[t
 
 def _start(node: tree_sitter.Node) -> tuple[int, int]:
     return (node.start_byte, -node.end_byte)
+
+
+def function_owner(funcs: Sequence[tree_sitter.Node]) -> Callable[[int], int]:
+    """Map a byte offset to the function that holds it.
+
+    Args:
+        funcs: Function nodes in source order.
+
+    Returns:
+        A callable taking a byte offset and returning the index into ``funcs``
+        of the latest-starting function that contains it, or -1 for none.
+    """
+    starts = [n.start_byte for n in funcs]
+    ends = [n.end_byte for n in funcs]
+
+    def owner_of(byte: int) -> int:
+        i = bisect_right(starts, byte) - 1
+        while i >= 0 and ends[i] < byte:
+            i -= 1
+        return i
+
+    return owner_of
+
+
+def add_complexity(
+    caps: Mapping[str, Sequence[tree_sitter.Node]],
+    owner_of: Callable[[int], int],
+    functions: Sequence[Function],
+) -> None:
+    """Add each function's decision points and deepest nesting from a query's captures.
+
+    Args:
+        caps: ``QueryCursor.captures`` output with ``decision`` and ``nest`` captures.
+        owner_of: The mapping of :func:`function_owner` over the same functions.
+        functions: The functions' facts, in the same order; updated in place.
+    """
+    for d in caps.get("decision", ()):
+        i = owner_of(d.start_byte)
+        if i >= 0:
+            functions[i].cc += 1
+    stacks: dict[int, list[int]] = {}
+    for n in ordered(caps, "nest"):
+        i = owner_of(n.start_byte)
+        stack = stacks.setdefault(i, [])
+        while stack and stack[-1] <= n.start_byte:
+            stack.pop()
+        stack.append(n.end_byte)
+        if i >= 0 and len(stack) > functions[i].nesting:
+            functions[i].nesting = len(stack)

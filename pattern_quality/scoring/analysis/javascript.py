@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from typing import Final
 
 import tree_sitter
 
-from .common import ENTRY_POINTS, IO_CALL, MARKER, STUB_OK, io_kind, is_doc_comment, ordered
+from .common import (
+    ENTRY_POINTS,
+    IO_CALL,
+    MARKER,
+    STUB_OK,
+    add_complexity,
+    function_owner,
+    io_kind,
+    is_doc_comment,
+    ordered,
+)
 from .facts import Facts, Function, Issue
 from .languages import grammar
 
@@ -173,28 +182,8 @@ def javascript_facts(source: bytes, tree: tree_sitter.Tree, language: str) -> Fa
             facts.doc_total += 1
             if not f.documented:
                 facts.doc_missing.append((f.line, f.name))
-    starts = [n.start_byte for n in funcs]
-    ends = [n.end_byte for n in funcs]
-
-    def owner_of(byte: int) -> int:
-        i = bisect_right(starts, byte) - 1
-        while i >= 0 and ends[i] < byte:
-            i -= 1
-        return i
-
-    for d in caps.get("decision", ()):
-        i = owner_of(d.start_byte)
-        if i >= 0:
-            facts.functions[i].cc += 1
-    stacks: dict[int, list[int]] = {}
-    for n in ordered(caps, "nest"):
-        i = owner_of(n.start_byte)
-        stack = stacks.setdefault(i, [])
-        while stack and stack[-1] <= n.start_byte:
-            stack.pop()
-        stack.append(n.end_byte)
-        if i >= 0 and len(stack) > facts.functions[i].nesting:
-            facts.functions[i].nesting = len(stack)
+    owner_of = function_owner(funcs)
+    add_complexity(caps, owner_of, facts.functions)
     for c in caps.get("catch", ()):
         body = c.child_by_field_name("body")
         stmts = [s for s in body.named_children if s.type != "comment"] if body is not None else []

@@ -8,7 +8,6 @@ truncated file) parse with error nodes, which are counted, not fatal.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from typing import Final
 
 import tree_sitter
@@ -19,6 +18,8 @@ from .common import (
     KIND_BASE,
     MARKER,
     STUB_OK,
+    add_complexity,
+    function_owner,
     io_kind,
     is_doc_comment,
     ordered,
@@ -290,28 +291,8 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
                     target.append((s.start_point[0] + 1, _constant_value(a)))
     funcs = ordered(caps, "func")
     facts.functions = [_function(n, facts, stub_ok, protocols) for n in funcs]
-    starts = [n.start_byte for n in funcs]
-    ends = [n.end_byte for n in funcs]
-
-    def owner_of(byte: int) -> int:
-        i = bisect_right(starts, byte) - 1
-        while i >= 0 and ends[i] < byte:
-            i -= 1
-        return i
-
-    for d in caps.get("decision", ()):
-        i = owner_of(d.start_byte)
-        if i >= 0:
-            facts.functions[i].cc += 1
-    stacks: dict[int, list[int]] = {}
-    for n in ordered(caps, "nest"):
-        i = owner_of(n.start_byte)
-        stack = stacks.setdefault(i, [])
-        while stack and stack[-1] <= n.start_byte:
-            stack.pop()
-        stack.append(n.end_byte)
-        if i >= 0 and len(stack) > facts.functions[i].nesting:
-            facts.functions[i].nesting = len(stack)
+    owner_of = function_owner(funcs)
+    add_complexity(caps, owner_of, facts.functions)
     for e in caps.get("except", ()):
         read_except(e, facts)
     for param in caps.get("mutable_name", ()):
