@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Any, Final, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, Literal, TypeAlias
 
 import attrs
 
@@ -20,7 +20,13 @@ from .._construct import check_unit_interval
 from ..errors import PatternValidationError
 from ..ids import parse_pattern_id
 from ..models import Pattern, QualityBrief, QualityScore, StoredQuality
+from ..projection.payload import DEFAULT_QUALITY_KEY
 from ..scoring import PatternQualityScorer
+
+if TYPE_CHECKING:  # qdrant-client loads only when a Qdrant filter is built
+    from qdrant_client import models
+
+    from ..projection.query import UnprojectedPolicy
 
 __all__ = [
     "Stored",
@@ -341,4 +347,47 @@ def log_abandoned_write_backs(pending: int, waited: float) -> None:
             "abandoned (each is one transaction: written whole or not at all)",
             pending,
             waited,
+        )
+
+
+class QdrantFilterMethod:
+    """The I/O-free ``qdrant_filter`` both filters share (one copy, not two)."""
+
+    def qdrant_filter(
+        self,
+        min_quality: float | None = None,
+        *,
+        tiers: str | Iterable[str] | None = None,
+        rubric: str | Iterable[str] | None = None,
+        unprojected: UnprojectedPolicy = "include",
+        base: models.Filter | None = None,
+        key: str = DEFAULT_QUALITY_KEY,
+    ) -> models.Filter:
+        """Return a Qdrant filter that keeps good patterns inside the vector search.
+
+        Over the quality projected into the points' payloads by
+        ``backfill --project-to-qdrant`` (docs/filtering.md, "Filtering inside the
+        vector search"); pass it as ``query_filter=`` to ``query_points``. No I/O:
+        the store is not read.
+
+        Args:
+            min_quality: Keep points whose projected composite is ``>=`` this;
+                ``None``: no threshold.
+            tiers: Keep only these tiers (names or :class:`~pattern_quality.models.Tier`).
+            rubric: Keep only scores of this rubric version (or these versions).
+            unprojected: Points without a projection: ``"include"`` (default) or ``"exclude"``.
+            base: The caller's own filter; the result requires both.
+            key: The payload key of the projection.
+
+        Returns:
+            A :class:`qdrant_client.models.Filter`.
+
+        Raises:
+            PatternValidationError: An invalid threshold, tier, rubric or policy.
+            ValueError: ``key`` is not a plain identifier.
+        """
+        from ..projection.query import quality_condition
+
+        return quality_condition(
+            min_quality, tiers=tiers, rubric=rubric, unprojected=unprojected, base=base, key=key
         )

@@ -16,10 +16,9 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 from ..models import QualityScore
-from ..projection.payload import DEFAULT_QUALITY_KEY
 from ..scoring import PatternQualityScorer
 from ..storage.base import QualityStore
 from ._daemon import DaemonExecutor
@@ -29,21 +28,17 @@ from .policy import (
     FilterPolicy,
     FilterResult,
     OnInvalid,
+    QdrantFilterMethod,
     Stored,
     log_abandoned_write_backs,
     log_write_back_failure,
     plan,
 )
 
-if TYPE_CHECKING:  # qdrant-client loads only when a Qdrant filter is built
-    from qdrant_client import models
-
-    from ..projection.query import UnprojectedPolicy
-
 __all__ = ["QualityFilter"]
 
 
-class QualityFilter:
+class QualityFilter(QdrantFilterMethod):
     """Filters retrieved patterns by stored quality (synchronous stores).
 
     Example:
@@ -120,45 +115,6 @@ class QualityFilter:
         if to_write:
             self._submit_write(to_write)
         return result
-
-    def qdrant_filter(
-        self,
-        min_quality: float | None = None,
-        *,
-        tiers: str | Iterable[str] | None = None,
-        rubric: str | Iterable[str] | None = None,
-        unprojected: UnprojectedPolicy = "include",
-        base: models.Filter | None = None,
-        key: str = DEFAULT_QUALITY_KEY,
-    ) -> models.Filter:
-        """Return a Qdrant filter that keeps good patterns inside the vector search.
-
-        Over the quality projected into the points' payloads by
-        ``backfill --project-to-qdrant`` (docs/filtering.md, "Filtering inside the
-        vector search"); pass it as ``query_filter=`` to ``query_points``. No I/O:
-        the store is not read.
-
-        Args:
-            min_quality: Keep points whose projected composite is ``>=`` this;
-                ``None``: no threshold.
-            tiers: Keep only these tiers (names or :class:`~pattern_quality.models.Tier`).
-            rubric: Keep only scores of this rubric version (or these versions).
-            unprojected: Points without a projection: ``"include"`` (default) or ``"exclude"``.
-            base: The caller's own filter; the result requires both.
-            key: The payload key of the projection.
-
-        Returns:
-            A :class:`qdrant_client.models.Filter`.
-
-        Raises:
-            PatternValidationError: An invalid threshold, tier, rubric or policy.
-            ValueError: ``key`` is not a plain identifier.
-        """
-        from ..projection.query import quality_condition
-
-        return quality_condition(
-            min_quality, tiers=tiers, rubric=rubric, unprojected=unprojected, base=base, key=key
-        )
 
     def _submit_write(self, scores: list[QualityScore]) -> None:
         future = self._writer.submit(self._store.upsert, scores)
