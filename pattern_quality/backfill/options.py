@@ -17,6 +17,7 @@ from .._config import mask_dsn
 from ..errors import BackfillError, PatternQualityError
 from ..models import Pattern
 from ..scoring import PatternQualityScorer
+from . import DEFAULT_WRITE_BATCH as _DEFAULT_WRITE_BATCH
 from .report import BackfillReport
 from .state import BackfillRun
 from .workers import check_workers
@@ -34,8 +35,8 @@ __all__ = [
     "stopped",
 ]
 
-#: Scores per store write (``batch_size``), measured in docs/performance.md, "Backfill".
-DEFAULT_WRITE_BATCH: Final = 2000
+#: Scores per store write (defined in the package, which is light to import).
+DEFAULT_WRITE_BATCH: Final = _DEFAULT_WRITE_BATCH
 
 #: Called with the number of items read since its previous call.
 Progress: TypeAlias = Callable[[int], object]

@@ -20,18 +20,13 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Final
 
 from .._config import scrub
-from ..backfill.options import DEFAULT_WRITE_BATCH
-from ..backfill.report import BackfillReport
+from ..backfill import DEFAULT_WRITE_BATCH
 from ..backfill.retry import DEFAULT_RETRY
-from ..backfill.runner import backfill
 from ..errors import BackfillError, ConfigurationError, PatternQualityError
 from ..projection.payload import DEFAULT_QUALITY_KEY
 from ..scoring import DEFAULT_RUBRIC, PatternQualityScorer, available_rubrics
 from ..sources.shard import Shard
-from ..storage._pg import DEFAULT_CONNECT_TIMEOUT
-from ..storage.postgres import PostgresQualityStore
 from ._backfill_collections import CHOICES, resolve_collections
-from ._backfill_output import format_failures, format_report, format_unprojected
 from ._common import (
     EXIT_FAILURES,
     EXIT_OK,
@@ -45,14 +40,21 @@ from ._common import (
 from ._qdrant import add_qdrant_options, open_source, qdrant_secret, qdrant_target
 
 if TYPE_CHECKING:
+    from ..backfill.report import BackfillReport
     from ..projection.projector import QdrantProjector
     from ..sources.qdrant import QdrantPatternSource
+    from ..storage.postgres import PostgresQualityStore
 
 __all__ = ["register"]
 
 #: ``--workers auto`` scores in worker processes (one per usable core) only from this
 #: many points on: starting them costs about half a second (docs/performance.md).
 AUTO_WORKERS_FROM: Final = 10_000
+
+#: Seconds to wait for the database at the start (``None``: the store's default,
+#: 10 s; the DSN's ``connect_timeout`` wins). The runner, the stores and psycopg are
+#: imported only when the command runs, so that ``backfill --help`` stays fast.
+DEFAULT_CONNECT_TIMEOUT: float | None = None
 
 
 def usable_cores() -> int:
@@ -232,8 +234,12 @@ def _progress(enabled: bool, total: int | None) -> Iterator[Callable[[int], obje
 
 def _open_store(args: argparse.Namespace) -> PostgresQualityStore:
     # A new, empty embedded database could only fail the schema check: never create one.
+    from ..storage._pg import DEFAULT_CONNECT_TIMEOUT as STORE_DEFAULT
+    from ..storage.postgres import PostgresQualityStore
+
     url = database_url(args, create=False)
-    store = PostgresQualityStore(url, timeout=DEFAULT_CONNECT_TIMEOUT)
+    timeout = STORE_DEFAULT if DEFAULT_CONNECT_TIMEOUT is None else DEFAULT_CONNECT_TIMEOUT
+    store = PostgresQualityStore(url, timeout=timeout)
     try:
         store.open()  # fail fast (unreachable, schema missing) before reading Qdrant
     except BaseException:
@@ -256,6 +262,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _backfill(args: argparse.Namespace, secret: str | None) -> int:
+    from ..backfill.runner import backfill  # psycopg and the rest: when the command runs
+
     if args.project_to_qdrant and args.dry_run:
         raise ConfigurationError("--project-to-qdrant writes Qdrant payloads: not with --dry-run")
     show_progress = not args.quiet and sys.stderr.isatty()
@@ -315,6 +323,8 @@ def _projector(args: argparse.Namespace, source: QdrantPatternSource) -> QdrantP
 
 
 def _emit(args: argparse.Namespace, report: BackfillReport, secret: str | None) -> None:
+    from ._backfill_output import format_failures, format_report, format_unprojected
+
     if args.json:
         print_json(_scrubbed(report.to_dict(), secret))
         return
