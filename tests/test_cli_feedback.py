@@ -159,3 +159,25 @@ def test_a_library_warning_is_one_plain_line(tmp_path: Path) -> None:
     assert "UserWarning" not in err and ".py:" not in err and "show_warning" not in err
     code, _, err = run_on_tty(*argv, "--quiet")
     assert code == 0 and "warning" not in err, err
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        (
+            ("url", "https://bob:qd-S3cret@qdrant.example:6333/x?api_key=k"),
+            "https://qdrant.example:6333",
+        ),
+        (("url", "http://127.0.0.1:6333"), "http://127.0.0.1:6333"),
+        (("path", "store/qdrant"), "store/qdrant"),
+    ],
+)
+def test_the_qdrant_notice_names_the_target_without_secrets(
+    target: tuple[str, str], expected: str
+) -> None:
+    # Connecting to a silent Qdrant takes three request timeouts: checked here, not as a process.
+    from pattern_quality.cli.backfill import _qdrant_notice
+
+    notice = _qdrant_notice(target)
+    assert expected in notice and notice.endswith(" …")
+    assert "S3cret" not in notice and "bob" not in notice and "api_key" not in notice
