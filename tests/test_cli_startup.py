@@ -38,7 +38,8 @@ def test_import_pattern_quality_loads_no_dependency() -> None:
 
 
 @pytest.mark.parametrize(
-    "argv", [["--version"], ["--help"], ["score", "--help"], ["demo", "--help"]]
+    "argv",
+    [["--version"], ["--help"], ["score", "--help"], ["demo", "--help"], ["backfill", "--help"]],
 )
 def test_help_and_version_load_no_heavy_dependency(argv: list[str]) -> None:
     code = (
@@ -48,6 +49,22 @@ def test_help_and_version_load_no_heavy_dependency(argv: list[str]) -> None:
         f"    assert main({argv!r}) == 0"
     )
     assert _heavy_after(code) == []
+
+
+def test_the_backfill_package_loads_its_names_on_first_use() -> None:
+    # backfill --help reads DEFAULT_WRITE_BATCH and DEFAULT_RETRY: not the runners.
+    light = "from pattern_quality.backfill import DEFAULT_WRITE_BATCH, retry"
+    assert _heavy_after(light) == []
+    assert _heavy_after(light + "; import sys; assert 'asyncio' not in sys.modules") == []
+    assert "psycopg" in _heavy_after("from pattern_quality.backfill import backfill")
+    code = (
+        "import sys, importlib\n"
+        "r = importlib.import_module('pattern_quality.backfill.runner')\n"
+        "b = sys.modules['pattern_quality.backfill']  # the package's attribute is the function\n"
+        "assert b.backfill is r.backfill and callable(b.abackfill), b.backfill\n"
+        "assert set(b.__all__) <= set(dir(b))"
+    )
+    assert isinstance(_heavy_after(code), list)  # check=True: the asserts passed
 
 
 def test_first_use_of_a_name_loads_it() -> None:

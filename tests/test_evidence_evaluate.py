@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.evidence import evaluate as ev
-from tests.evidence import mutations, stats
+from tests.evidence import mutations, sampling, stats
 from tests.evidence import ratings as rt
 from tests.evidence.corpus import EvidenceError
 from tests.evidence.sampling import code_sha256
@@ -116,6 +116,54 @@ def test_stub_pairs_are_ranked_by_the_current_default() -> None:
     }
 
 
+def test_sample_2_items_are_tune_and_reported_alone_with_their_raters_agreement() -> None:
+    items = _corpus()
+    first = [{**e, "batch": 1} for e in _sample(items)[:4]]
+    second = [
+        {**e, "packet": f"{161 + i:03d}", "split": "tune", "batch": 2}
+        for i, e in enumerate(_sample(items)[4:])
+    ]
+    second += [
+        {
+            "packet": f"{163 + i:03d}",
+            "key": it["key"],
+            "kind": "handler",
+            "split": "tune",
+            "batch": 2,
+            "sha256": code_sha256(it),
+        }
+        for i, it in enumerate(items[6:])
+    ]
+    one = [e["key"] for e in first]
+    two = [e["key"] for e in second]
+    ratings = {
+        "a": dict(zip(one, [1, 2, 3, 4], strict=True)),
+        "b": dict(zip(one, [2, 2, 3, 5], strict=True)),
+        "d": dict(zip(two, [5, 4, 2, 1], strict=True)),
+        "e": dict(zip(two, [4, 4, 1, 1], strict=True)),
+    }
+    result = ev.evaluate(["1.0.0"], corpus=items, sample=first + second, ratings=ratings)
+    table = result["rubrics"]["loc"]
+    tune1 = [k for k in one if first[one.index(k)]["split"] == "tune"]
+    assert table["tune-1"]["ratings"]["n"] == len(tune1) == 2
+    assert table["tune-2"]["ratings"]["n"] == 4
+    assert table["tune"]["ratings"]["n"] == 6 and table["check"]["ratings"]["n"] == 2
+    assert table["tune-2"]["pairs"] is None and table["tune-2"]["tiers"] is None
+    lines = [float(ev.loc(i["code"])) for i in items if i["key"] in two]
+    mean = [(ratings["d"][k] + ratings["e"][k]) / 2 for k in sorted(two)]
+    by_key = [
+        float(ev.loc(i["code"])) for i in sorted(items, key=lambda i: i["key"]) if i["key"] in two
+    ]
+    assert lines and table["tune-2"]["ratings"]["spearman"] == pytest.approx(
+        stats.spearman(by_key, mean)
+    )
+    assert set(result["agreement_by_sample"]) == {1, 2}
+    assert result["agreement_by_sample"][2]["raters"] == ["d", "e"]
+    assert result["agreement"]["pairwise_spearman"].keys() == {"a-b", "d-e"}
+    text = ev.render(result)
+    assert "| 1.0.0 | tune-2 | 4 |" in text and "Raters, sample 2: d, e" in text
+
+
 def test_one_split_only_and_bad_requests_are_refused() -> None:
     items = _corpus()
     sample = _sample(items)
@@ -144,6 +192,23 @@ def test_patterns_carry_language_path_and_node_type() -> None:
     assert pattern.node_type == "compute" and pattern.code == item["code"]
     assert ev.pattern_of(item, "x = 1\n").code == "x = 1\n"
     assert ev.hashed_split(item["key"]) in ("tune", "check")
+
+
+def test_importing_a_sample_2_rater_file_keys_it_through_sample2_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(rt, "LABELS", tmp_path)
+    second = sampling.load_samples()[160:]
+    raw = {"rater": "x", "ratings": {"161": 4, "320": 2}, "notes": {"161": "clear"}}
+    (tmp_path / "ratings_d.json").write_text(json.dumps(raw), encoding="utf-8")
+    assert rt.main(["import", str(tmp_path / "ratings_d.json")]) == 0
+    written = json.loads((tmp_path / "ratings_d.json").read_text(encoding="utf-8"))
+    assert written == {
+        "rater": "d",
+        "ratings": {second[0]["key"]: 4, second[-1]["key"]: 2},
+        "notes": {second[0]["key"]: "clear"},
+    }
+    assert "2 ratings of sample 2 (158 packets unrated)" in capsys.readouterr().out
 
 
 def test_rater_files_by_packet_become_keyed_files(tmp_path: Path) -> None:

@@ -41,12 +41,53 @@ def test_the_sample_is_160_keyed_items_split_in_halves_per_kind() -> None:
         assert abs(splits["tune"] - splits["check"]) <= 1, kind
 
 
-def test_every_rater_rated_every_sample_item_from_1_to_5() -> None:
-    sample_keys = {e["key"] for e in sampling.load_sample()}
+def test_sample_2_is_160_other_items_all_tune_numbered_after_sample_1() -> None:
+    first = sampling.load_sample()
+    second = sampling.load_sample(sampling.SAMPLE2)
+    assert [e["packet"] for e in second] == [f"{n:03d}" for n in range(161, 321)]
+    assert {e["split"] for e in second} == {"tune"}
+    assert len({e["key"] for e in second}) == 160
+    assert not {e["key"] for e in first} & {e["key"] for e in second}
+    assert Counter(e["kind"] for e in second) == Counter(sampling.QUOTAS)
+    for entry in second:
+        assert KEY.match(entry["key"]), entry["key"]
+        assert re.fullmatch(r"[0-9a-f]{64}", entry["sha256"])
+    both = sampling.load_samples()
+    assert [e["batch"] for e in both] == [1] * 160 + [2] * 160
+
+
+@pytest.mark.parametrize("batch", sorted(sampling.BATCHES))
+def test_re_drawing_a_sample_from_the_corpus_index_gives_the_committed_one(batch: int) -> None:
+    index = sampling.load_index()
+    assert len(index) == 18047
+    drawn = sampling.draw_batch(index, batch)
+    committed = sampling.load_sample(sampling.BATCHES[batch].path)
+
+    def without_sha(entries: list[dict[str, object]]) -> list[dict[str, object]]:
+        return [{k: v for k, v in e.items() if k != "sha256"} for e in entries]
+
+    assert without_sha(drawn) == without_sha(committed)
+
+
+def test_a_later_batch_cannot_be_drawn_before_the_earlier_one_is_committed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = sampling.Batch(1, "s", 4, tmp_path / "none.json", "p", 1, None)
+    monkeypatch.setitem(sampling.BATCHES, 1, missing)
+    with pytest.raises(corpus.EvidenceError, match="sample 1 .none.json. must be committed"):
+        sampling.draw_batch(sampling.load_index(), 2)
+    with pytest.raises(corpus.EvidenceError, match="no sample batch 7"):
+        sampling.draw_batch([], 7)
+
+
+def test_every_rater_rated_every_item_of_one_sample_from_1_to_5() -> None:
+    samples = sampling.load_samples()
+    keys = {b: {e["key"] for e in samples if e["batch"] == b} for b in sampling.BATCHES}
     by_rater = ratings.load_ratings()
-    assert sorted(by_rater) == ["a", "b", "c"]
+    assert {"a", "b", "c"} <= set(by_rater)
     for rater, given in by_rater.items():
-        assert set(given) == sample_keys, rater
+        expected = keys[1] if rater in "abc" else keys[2]
+        assert set(given) == expected, rater
         assert set(given.values()) <= {1, 2, 3, 4, 5}
     for path in sorted(ratings.LABELS.glob("ratings_*.json")):
         assert "/work/" not in path.read_text(encoding="utf-8")

@@ -17,6 +17,7 @@ from .._config import mask_dsn
 from ..errors import BackfillError, PatternQualityError
 from ..models import Pattern
 from ..scoring import PatternQualityScorer
+from . import DEFAULT_WRITE_BATCH as _DEFAULT_WRITE_BATCH
 from .report import BackfillReport
 from .state import BackfillRun
 from .workers import check_workers
@@ -34,8 +35,8 @@ __all__ = [
     "stopped",
 ]
 
-#: Scores per store write (``batch_size``), measured in docs/performance.md, "Backfill".
-DEFAULT_WRITE_BATCH: Final = 2000
+#: Scores per store write (defined in the package, which is light to import).
+DEFAULT_WRITE_BATCH: Final = _DEFAULT_WRITE_BATCH
 
 #: Called with the number of items read since its previous call.
 Progress: TypeAlias = Callable[[int], object]
@@ -159,6 +160,11 @@ def check_items(items: object) -> None:
 class ProgressTicker:
     """Calls ``progress`` about every ``batch_size`` items read, and once at the end.
 
+    When ``progress`` also has a ``status(collection, stored, failed)`` method, that
+    is called right after each report with the collection of the last item read
+    (``""`` for a source without collections) and the rows stored and the items
+    failed so far.
+
     Args:
         progress: The caller's callback, or ``None``.
         run: The run whose ``seen`` counter is reported.
@@ -166,22 +172,29 @@ class ProgressTicker:
 
     def __init__(self, progress: Progress | None, run: BackfillRun) -> None:
         self._progress = progress
+        self._status = getattr(progress, "status", None)
         self._run = run
         self._reported = 0
+
+    def _report(self, seen: int) -> None:
+        assert self._progress is not None
+        self._progress(seen - self._reported)
+        self._reported = seen
+        if callable(self._status):  # e.g. the command line's bar: label and counts
+            run = self._run
+            self._status(run.collection, run.stored, run.failed)
 
     def tick(self) -> None:
         """Report the items read since the last report, when a batch's worth is due."""
         seen = self._run.seen
         if self._progress is not None and seen % self._run.batch_size == 0:
-            self._progress(seen - self._reported)
-            self._reported = seen
+            self._report(seen)
 
     def finish(self) -> None:
-        """Report what is left to report."""
+        """Report what is left to report (and, to a ``status`` method, the final counts)."""
         seen = self._run.seen
-        if self._progress is not None and seen > self._reported:
-            self._progress(seen - self._reported)
-            self._reported = seen
+        if self._progress is not None and (seen > self._reported or callable(self._status)):
+            self._report(seen)
 
 
 def stop_message(exc: BaseException, run: BackfillRun, what: str) -> str:

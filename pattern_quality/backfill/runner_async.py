@@ -14,7 +14,7 @@ import inspect
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from typing import TYPE_CHECKING, Any, cast
 
-from ..errors import PatternQualityError, StepFailed
+from ..errors import BackfillInterrupted, PatternQualityError, StepFailed
 from ..scoring import PatternQualityScorer
 from ..sources.base import AsyncPatternSource, Item, PatternSource
 from ..storage.base import AsyncQualityStore
@@ -123,6 +123,13 @@ async def abackfill(
         CollectionNotFoundError: A collection does not exist (nothing was read).
         QdrantUnavailableError: Qdrant cannot be reached at the start.
         BackfillError: The run stopped part way; ``exc.report`` is the partial report.
+        BackfillInterrupted: A ``KeyboardInterrupt`` reached the run (as in the sync
+            twin); ``exc.report`` is the partial report, the batch being written
+            was finished first. A *cancellation* (``asyncio.CancelledError``, also
+            what ``asyncio.run`` turns Ctrl-C into) waits for the batch being
+            written the same way, then propagates unchanged: asyncio requires a
+            cancelled task to end cancelled (``asyncio.timeout`` and task groups
+            rely on it), and ``asyncio.run`` raises the ``KeyboardInterrupt`` itself.
     """
     run = start_run(
         store,
@@ -147,6 +154,7 @@ async def abackfill(
     )
     ticker = ProgressTicker(progress, run)
     source_error: PatternQualityError | None = None
+    interrupted = False
     try:
         if not run.exhausted:
             try:
@@ -165,6 +173,10 @@ async def abackfill(
         await batches.finish()
     except StepFailed as failed:
         raise stopped(run, failed.what, failed.cause) from failed.cause
+    except KeyboardInterrupt:
+        interrupted = True
     finally:
-        await batches.close()
+        await batches.close()  # waits for the batch being written (after a cancellation too)
+    if interrupted:
+        raise BackfillInterrupted(run.report(completed=False, error="interrupted")) from None
     return finish(run, ticker, source_error)

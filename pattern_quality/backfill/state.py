@@ -135,6 +135,7 @@ class BackfillRun:
         self.seen = self.scored = self.stored = self.skipped = self.unchanged = 0
         self.batches = self.retries = 0
         self._failures: dict[str, list[Any]] = {}
+        self._last: object = None
         self._tiers = tier_counts()
         self._sums = [0.0] * len(AVERAGED)
 
@@ -142,6 +143,19 @@ class BackfillRun:
     def exhausted(self) -> bool:
         """``limit`` items have been read."""
         return self.limit is not None and self.seen >= self.limit
+
+    @property
+    def collection(self) -> str:
+        """The collection of the last item read (``""``: none, or not from a collection)."""
+        item = self._last
+        if isinstance(item, PointFailure):
+            return item.collection
+        return _item_ids(item)[0] if isinstance(item, Pattern) else ""
+
+    @property
+    def failed(self) -> int:
+        """Items that could not be scored so far."""
+        return sum(group[0] for group in self._failures.values())
 
     @property
     def full(self) -> bool:
@@ -155,6 +169,7 @@ class BackfillRun:
             item: A pattern, a pattern mapping, or a failure reported by the source.
         """
         self.seen += 1
+        self._last = item
         if isinstance(item, PointFailure):
             self._fail(item.reason, item.collection, item.point_id, item.pattern_id, item.detail)
             return

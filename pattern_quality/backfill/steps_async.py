@@ -76,21 +76,27 @@ class _AsyncWriter:
         await asyncio.sleep(0)  # let the write start before scoring resumes
 
     async def wait(self) -> None:
-        pending, self._pending = self._pending, None
+        pending = self._pending
         if pending is None:
             return
         try:
-            rows, retries, projection = await pending
+            # Shielded: cancelling the run must not cancel a write half way; the
+            # task stays pending for close(), which waits for it.
+            rows, retries, projection = await asyncio.shield(pending)
         except Exception as exc:
+            self._pending = None
             raise StepFailed(self._what, exc) from exc
+        self._pending = None
         self._run.committed(rows, retries)
         if projection is not None:
             self._run.projection(self._number, self._batch, projection)
 
     async def close(self) -> None:
-        if self._pending is not None:
-            with contextlib.suppress(Exception):
-                await self._pending
+        # A write still in flight (the run is stopping: a failure, Ctrl-C, a
+        # cancellation) is waited for and, when it committed, counted, as in the
+        # sync twin: the report says what is stored.
+        with contextlib.suppress(StepFailed):
+            await self.wait()
 
 
 class AsyncBatches:

@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import sys
-import warnings
 from pathlib import Path
 from typing import Any, Final, NoReturn
 
@@ -152,19 +151,25 @@ class _Masking(logging.Filter):
 _HANDLER: logging.Handler | None = None
 
 
-def configure_output(verbose: int, *dsns: str | None) -> None:
+def configure_output(verbose: int, *dsns: str | None, quiet: bool = False) -> None:
     """Route the libraries' log records and warnings for one command (the CLI's choice).
 
     The library never configures logging; the command line does, once per
     command: without ``-v`` the records of psycopg, psycopg_pool, qdrant-client
-    and pattern_quality are dropped and warnings are silenced, so a failure is
-    the one line :func:`error` prints; with ``-v`` warnings and records of level
-    WARNING go to stderr (``-vv``: DEBUG), every password masked.
+    and pattern_quality are dropped, so a failure is the one line :func:`error`
+    prints; with ``-v`` records of level WARNING go to stderr (``-vv``: DEBUG).
+    Warnings (``warnings.warn``) become one plain ``pattern-quality: warning:``
+    line each, once, without a source line: the ones addressed to the user
+    (``UserWarning``, e.g. qdrant-client's "Local mode is not recommended ...")
+    unless ``quiet``; with ``-v`` every category. Every password is masked.
 
     Args:
         verbose: How many ``-v`` were given.
         *dsns: Connection strings whose passwords must never be printed.
+        quiet: The command's ``--quiet``: no warnings (unless ``-v``).
     """
+    from ._feedback import plain_warnings
+
     global _HANDLER
     root = logging.getLogger()
     if _HANDLER is not None:
@@ -177,11 +182,10 @@ def configure_output(verbose: int, *dsns: str | None) -> None:
         handler.setLevel(logging.DEBUG if verbose > 1 else logging.WARNING)
         if verbose > 1:
             root.setLevel(logging.DEBUG)
-        warnings.simplefilter("default")
     else:
         handler = logging.NullHandler()  # found in the hierarchy: no "last resort" printing
-        warnings.simplefilter("ignore")
     env = [os.environ.get(name) for name in DATABASE_URL_ENV_VARS]
+    plain_warnings(every=bool(verbose), quiet=quiet, dsns=(*dsns, *env))
     handler.addFilter(_Masking((*dsns, *env)))
     root.addHandler(handler)
     _HANDLER = handler
@@ -339,7 +343,7 @@ def run_command(args: argparse.Namespace) -> int:
     """
     dsn = getattr(args, "database_url", None)
     verbose = getattr(args, "verbose", None) or 0
-    configure_output(verbose, dsn)
+    configure_output(verbose, dsn, quiet=bool(getattr(args, "quiet", False)))
     try:
         code: int = args.func(args)
     except PatternQualityError as exc:

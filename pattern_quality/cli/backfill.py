@@ -16,22 +16,17 @@ import math
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Any, Final
 
-from .._config import scrub
-from ..backfill.options import DEFAULT_WRITE_BATCH
-from ..backfill.report import BackfillReport
+from .._config import describe_dsn, describe_url, scrub
+from ..backfill import DEFAULT_WRITE_BATCH
 from ..backfill.retry import DEFAULT_RETRY
-from ..backfill.runner import backfill
 from ..errors import BackfillError, ConfigurationError, PatternQualityError
 from ..projection.payload import DEFAULT_QUALITY_KEY
 from ..scoring import DEFAULT_RUBRIC, PatternQualityScorer, available_rubrics
-from ..sources.shard import Shard
-from ..storage._pg import DEFAULT_CONNECT_TIMEOUT
-from ..storage.postgres import PostgresQualityStore
+from ..sources.shard import JOB_COMPLETION_INDEX, Shard, resolve_shard
 from ._backfill_collections import CHOICES, resolve_collections
-from ._backfill_output import format_failures, format_report, format_unprojected
 from ._common import (
     EXIT_FAILURES,
     EXIT_OK,
@@ -42,17 +37,25 @@ from ._common import (
     error,
     print_json,
 )
+from ._feedback import ProgressBar, slow_notice, tty
 from ._qdrant import add_qdrant_options, open_source, qdrant_secret, qdrant_target
 
 if TYPE_CHECKING:
+    from ..backfill.report import BackfillReport
     from ..projection.projector import QdrantProjector
     from ..sources.qdrant import QdrantPatternSource
+    from ..storage.postgres import PostgresQualityStore
 
 __all__ = ["register"]
 
 #: ``--workers auto`` scores in worker processes (one per usable core) only from this
 #: many points on: starting them costs about half a second (docs/performance.md).
 AUTO_WORKERS_FROM: Final = 10_000
+
+#: Seconds to wait for the database at the start (``None``: the store's default,
+#: 10 s; the DSN's ``connect_timeout`` wins). The runner, the stores and psycopg are
+#: imported only when the command runs, so that ``backfill --help`` stays fast.
+DEFAULT_CONNECT_TIMEOUT: float | None = None
 
 
 def usable_cores() -> int:
@@ -175,7 +178,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--shard",
         type=_shard,
         metavar="K/N",
-        help="only score the K-th of N disjoint slices of the points (by pattern id)",
+        help="only score the K-th of N disjoint slices of the points (by pattern id; 1-based)",
+    )
+    p.add_argument(
+        "--shard-count",
+        type=_positive_int,
+        metavar="N",
+        help=f"score one of N shards: the one of --shard-index, else of ${JOB_COMPLETION_INDEX} "
+        "(0-based, as a Kubernetes Indexed Job sets it; docs/scaling.md)",
+    )
+    p.add_argument(
+        "--shard-index",
+        type=_non_negative_int,
+        metavar="I",
+        help="with --shard-count N: the 0-based shard index, 0 to N-1",
     )
     p.add_argument(
         "--rubric",
@@ -220,22 +236,31 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 @contextmanager
-def _progress(enabled: bool, total: int | None) -> Iterator[Callable[[int], object] | None]:
+def _progress(
+    enabled: bool, total: int | None, label: str
+) -> Iterator[Callable[[int], object] | None]:
     if not enabled:
         yield None
         return
-    from tqdm import tqdm
-
-    with tqdm(total=total, unit="pattern", file=sys.stderr, dynamic_ncols=True) as bar:
-        yield bar.update
+    bar = ProgressBar(total, label)
+    try:
+        yield bar
+    finally:
+        bar.close()
 
 
 def _open_store(args: argparse.Namespace) -> PostgresQualityStore:
     # A new, empty embedded database could only fail the schema check: never create one.
+    from ..storage._pg import DEFAULT_CONNECT_TIMEOUT as STORE_DEFAULT
+    from ..storage.postgres import PostgresQualityStore
+
     url = database_url(args, create=False)
-    store = PostgresQualityStore(url, timeout=DEFAULT_CONNECT_TIMEOUT)
+    timeout = STORE_DEFAULT if DEFAULT_CONNECT_TIMEOUT is None else DEFAULT_CONNECT_TIMEOUT
+    store = PostgresQualityStore(url, timeout=timeout)
+    notice = f"connecting to PostgreSQL at {describe_dsn(url)} …"
     try:
-        store.open()  # fail fast (unreachable, schema missing) before reading Qdrant
+        with slow_notice(notice, enabled=_notices(args)):
+            store.open()  # fail fast (unreachable, schema missing) before reading Qdrant
     except BaseException:
         store.close()
         raise
@@ -255,30 +280,57 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_UNAVAILABLE
 
 
+def _notices(args: argparse.Namespace) -> bool:
+    # "connecting to ..." and the progress bar: for a person at a terminal only.
+    return not args.quiet and tty()
+
+
+def _shard_of(args: argparse.Namespace) -> Shard | None:
+    try:
+        return resolve_shard(args.shard, args.shard_count, args.shard_index, os.environ)
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from None
+
+
+def _qdrant_notice(target: tuple[str, str]) -> str:
+    kind, where = target
+    if kind == "path":
+        return f"opening the local Qdrant in {where} (local mode reads every point first) …"
+    return f"connecting to Qdrant at {describe_url(where)} …"
+
+
 def _backfill(args: argparse.Namespace, secret: str | None) -> int:
+    from ..backfill.runner import backfill  # psycopg and the rest: when the command runs
+
     if args.project_to_qdrant and args.dry_run:
         raise ConfigurationError("--project-to-qdrant writes Qdrant payloads: not with --dry-run")
-    show_progress = not args.quiet and sys.stderr.isatty()
+    show_progress = _notices(args)
+    shard = _shard_of(args)
     target = qdrant_target(args)  # configuration errors first, then the database, then Qdrant
     # A dry run writes nothing, but --changed-only still reads the stored rows.
     store = None if args.dry_run and not args.changed_only else _open_store(args)
     try:
-        source = open_source(
-            target, secret, quiet=args.quiet, page_size=args.page_size, shard=args.shard
-        )
-        with source:
-            names = resolve_collections(source, args.collections, quiet=args.quiet)
+        with ExitStack() as stack:
             total: int | None = None
-            if show_progress or args.workers is None:
-                total = source.count(names)
-                if args.shard is not None:
-                    total = math.ceil(total / args.shard.count)
+            with slow_notice(_qdrant_notice(target), enabled=show_progress):
+                source = stack.enter_context(
+                    open_source(
+                        target, secret, quiet=args.quiet, page_size=args.page_size, shard=shard
+                    )
+                )
+                names = resolve_collections(source, args.collections, quiet=args.quiet)
+                if show_progress or args.workers is None:
+                    total = source.count(names)
+            if total is not None:
+                if shard is not None:
+                    total = math.ceil(total / shard.count)
                 if args.limit is not None:
                     total = min(total, args.limit)
             workers = auto_workers(total or 0) if args.workers is None else args.workers
             project = _projector(args, source)
+            label = names[0] if names else "backfill"
             try:
-                with _progress(show_progress, total) as progress:
+                with _progress(show_progress, total, label) as progress:
                     report = backfill(
                         source,
                         store,
@@ -315,6 +367,8 @@ def _projector(args: argparse.Namespace, source: QdrantPatternSource) -> QdrantP
 
 
 def _emit(args: argparse.Namespace, report: BackfillReport, secret: str | None) -> None:
+    from ._backfill_output import format_failures, format_report, format_unprojected
+
     if args.json:
         print_json(_scrubbed(report.to_dict(), secret))
         return

@@ -19,6 +19,7 @@ from ..models import (
 )
 from . import rubric_1_0_0, rubric_2_0_0, rubric_3_0_0
 from .base import DimensionScores, FullScores, Rubric, WeightedRubric
+from .zero_findings import explain_zeros
 
 if TYPE_CHECKING:
     from ..storage.base import AsyncQualityStore, QualityStore
@@ -182,6 +183,12 @@ class PatternQualityScorer:
         digest: str | None,
     ) -> QualityScore:
         """Turn the rubric's output for ``pattern`` into its timestamped score."""
+        if self._explain:  # a dimension at 0.0 always says why (never changes a score)
+            five = dims.dims if isinstance(dims, FullScores) else dims
+            extra = dims.extra if isinstance(dims, FullScores) else ()
+            if 0.0 in five or any(value == 0.0 for _, value in extra):
+                pairs = [*zip(five._fields, five, strict=True), *extra]
+                findings = explain_zeros(self._rubric.version, pairs, findings or ())
         if isinstance(dims, FullScores):  # a rubric with its own weights (3.0.0 on)
             return QualityScore._from_parts(
                 pattern,

@@ -36,6 +36,7 @@ CASES: Final[dict[str, list[str]]] = {
     "import pattern_quality": ["-c", "import pattern_quality"],
     "pattern-quality --version": ["-m", "pattern_quality", "--version"],
     "pattern-quality --help": ["-m", "pattern_quality", "--help"],
+    "pattern-quality backfill --help": ["-m", "pattern_quality", "backfill", "--help"],
     "eager (as before)": [
         "-c",
         "from pattern_quality import *; import pattern_quality.sources.qdrant; "

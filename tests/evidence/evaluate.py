@@ -4,18 +4,22 @@ Usage (from the repository root, after ``python -m tests.evidence.corpus build``
 
     python -m tests.evidence.evaluate                      # every rubric, every split
     python -m tests.evidence.evaluate --split tune --rubric 3.0.0
+    python -m tests.evidence.evaluate --split tune-1 --split tune-2   # validation
     python -m tests.evidence.evaluate --json
 
 For each rubric of :func:`pattern_quality.scoring.available_rubrics` plus the
 ``loc`` baseline (non-blank lines of code as the score) and each split
-(``tune``, ``check``, ``all``): Spearman with the raters' consensus (mean
+(``tune``: sample 1's tune half and all of sample 2; ``tune-1`` and ``tune-2``,
+ratings only: the tune items of sample 1, of sample 2; ``check``: sample 1's
+held-out half; ``all``): Spearman with the raters' consensus (mean
 rating) and its seeded bootstrap 95 % interval, partial Spearman with lines of
 code held constant, the share of degradation pairs whose original scores
 strictly above its twin (overall and per mutation),
 and the tier distribution over the whole corpus; then inter-rater agreement
-(pairwise Spearman, Krippendorff's alpha, ordinal). Sample items keep the split of
-``labels/sample.json``; every other corpus item and pair falls in a split by the
-hash of its key. Rubric work tunes on ``tune`` only; ``check`` is reported.
+(pairwise Spearman, Krippendorff's alpha, ordinal), over all raters and per sample.
+Sample items keep the split of their ``labels/sample*.json``; every other corpus
+item and pair falls in a split by the hash of its key. Rubric work tunes on
+``tune`` only; ``check`` is reported.
 """
 
 from __future__ import annotations
@@ -36,9 +40,11 @@ from pattern_quality.scoring import available_rubrics
 from . import mutations, stats
 from .corpus import EvidenceError, load_corpus
 from .ratings import consensus, load_ratings
-from .sampling import code_sha256, load_sample
+from .sampling import code_sha256, load_samples
 
-SPLITS = ("tune", "check", "all")
+SPLITS = ("tune", "tune-1", "tune-2", "check", "all")
+#: Splits reported on the ratings only: (sample batch, sample split).
+RATED_ONLY = {"tune-1": (1, "tune"), "tune-2": (2, "tune")}
 LOC = "loc"
 TIERS = tuple(t.value for t in Tier)
 
@@ -138,6 +144,8 @@ def agreement(ratings: dict[str, dict[str, int]]) -> dict[str, Any]:
     pairwise: dict[str, float | None] = {}
     for a, b in combinations(sorted(ratings), 2):
         shared = sorted(set(ratings[a]) & set(ratings[b]))
+        if not shared:  # raters of different samples
+            continue
         pairwise[f"{a}-{b}"] = stats.spearman(
             [ratings[a][k] for k in shared], [ratings[b][k] for k in shared]
         )
@@ -167,12 +175,15 @@ def evaluate(
             ``loc`` baseline is always added.
         splits: Which of ``tune``, ``check``, ``all`` to report.
         corpus: Corpus items (default: the built corpus).
-        sample: The sample (default: ``labels/sample.json``).
+        sample: The sample entries, each with its ``batch`` (default: every committed
+            sample, :func:`~tests.evidence.sampling.load_samples`).
         ratings: ``{rater: {key: 1..5}}`` (default: ``labels/ratings_*.json``).
         pairs: Degradation pairs (default: :func:`tests.evidence.mutations.pairs`).
 
     Returns:
-        ``{"corpus", "agreement", "rubrics": {version: {split: metrics}}}``.
+        ``{"corpus", "agreement", "agreement_by_sample", "rubrics": {version: {split:
+        metrics}}}``; a ``tune-1`` / ``tune-2`` split has ratings only (``pairs`` and
+        ``tiers`` are ``None``).
 
     Raises:
         EvidenceError: no corpus, an unknown rubric or split, a sample item whose
@@ -185,7 +196,7 @@ def evaluate(
     if any(s not in SPLITS for s in splits):
         raise EvidenceError(f"unknown split in {list(splits)}; use one of {list(SPLITS)}")
     items = corpus if corpus is not None else load_corpus()
-    chosen = sample if sample is not None else load_sample()
+    chosen = sample if sample is not None else load_samples()
     rated = ratings if ratings is not None else load_ratings()
     by_key = {item["key"]: item for item in items}
     for entry in chosen:
@@ -204,14 +215,23 @@ def evaluate(
             )
     split_of = {item["key"]: hashed_split(item["key"]) for item in items}
     split_of.update({entry["key"]: entry["split"] for entry in chosen})
+    batch_of = {entry["key"]: int(entry.get("batch", 1)) for entry in chosen}
     target = consensus(rated)
     lines = {item["key"]: loc(item["code"]) for item in items}
     twins = pairs if pairs is not None else mutations.pairs(items)
     wanted = [s for s in SPLITS if s in splits]
-    needed = {k for k, s in split_of.items() if "all" in wanted or s in wanted}
+    plain = {RATED_ONLY[s][1] if s in RATED_ONLY else s for s in wanted}
+    needed = {k for k, s in split_of.items() if "all" in plain or s in plain}
+    by_sample: dict[int, dict[str, dict[str, int]]] = {}
+    for rater, given in rated.items():
+        for batch in sorted({batch_of[k] for k in given}):
+            by_sample.setdefault(batch, {})[rater] = {
+                k: v for k, v in given.items() if batch_of[k] == batch
+            }
     out: dict[str, Any] = {
         "corpus": {"patterns": len(items), "sample": len(chosen), "pairs": len(twins)},
         "agreement": agreement(rated),
+        "agreement_by_sample": {b: agreement(r) for b, r in sorted(by_sample.items())},
         "rubrics": {},
     }
     for version in [*versions, LOC] if LOC not in versions else versions:
@@ -229,6 +249,18 @@ def evaluate(
         ]
         table: dict[str, Any] = {}
         for split in wanted:
+            if split in RATED_ONLY:
+                batch, part = RATED_ONLY[split]
+                chosen_keys = {k for k in batch_of if batch_of[k] == batch and split_of[k] == part}
+                table[split] = {
+                    "ratings": _rating_metrics(
+                        corpus_scores, {k: v for k, v in target.items() if k in chosen_keys}, lines
+                    ),
+                    "pairs": None,
+                    "tiers": None,
+                    "patterns": len(chosen_keys),
+                }
+                continue
             keys = [k for k in corpus_scores if _in(split, split_of[k])]
             in_split = {k: target[k] for k in target if k in split_of and _in(split, split_of[k])}
             tiers: Counter[str] = Counter()
@@ -262,30 +294,36 @@ def render(result: dict[str, Any]) -> str:
     rows = ["| " + " | ".join(head) + " |", "|" + "---|" * 2 + "---:|" * (len(head) - 2)]
     for version, table in result["rubrics"].items():
         for split, m in table.items():
-            by = m["pairs"]["by_mutation"]
+            by = m["pairs"]["by_mutation"] if m["pairs"] else {}
             ci = m["ratings"]["spearman_ci95"]
             rho = _num(m["ratings"]["spearman"]) + (f" ({ci[0]:.2f} to {ci[1]:.2f})" if ci else "")
             cells = [version, split, str(m["ratings"]["n"]), rho]
-            cells += [_num(m["ratings"]["partial_spearman"]), _pct(m["pairs"]["correct"])]
+            pairs_ok = m["pairs"]["correct"] if m["pairs"] else None
+            cells += [_num(m["ratings"]["partial_spearman"]), _pct(pairs_ok)]
             cells += [_pct(by[k]["correct"]) if k in by else "n/a" for k in mutation_names]
             tiers = m["tiers"]
             cells += [_pct(tiers[t]) if tiers else "n/a" for t in TIERS]
             rows.append("| " + " | ".join(cells) + " |")
-    ag = result["agreement"]
     corpus = result["corpus"]
     lines = [
         f"Corpus: {corpus['patterns']} patterns; sample: {corpus['sample']}; "
         f"degradation pairs: {corpus['pairs']}.",
         "",
         *rows,
-        "",
-        f"Raters: {', '.join(ag['raters']) or 'none yet'} "
-        f"({', '.join(f'{r}: {n}' for r, n in ag['rated'].items())})",
     ]
-    for pair, rho in ag["pairwise_spearman"].items():
-        lines.append(f"- Spearman {pair}: {_num(rho)}")
-    lines.append(f"- mean pairwise Spearman: {_num(ag['mean_pairwise_spearman'])}")
-    lines.append(f"- Krippendorff's alpha (ordinal): {_num(ag['krippendorff_alpha_ordinal'])}")
+    groups = [("all samples", result["agreement"])]
+    groups += [(f"sample {b}", ag) for b, ag in result.get("agreement_by_sample", {}).items()]
+    for title, ag in groups:
+        lines += [
+            "",
+            f"Raters, {title}: {', '.join(ag['raters']) or 'none yet'} "
+            f"({', '.join(f'{r}: {n}' for r, n in ag['rated'].items())})",
+        ]
+        for pair, rho in ag["pairwise_spearman"].items():
+            lines.append(f"- Spearman {pair}: {_num(rho)}")
+        lines.append(f"- mean pairwise Spearman: {_num(ag['mean_pairwise_spearman'])}")
+        alpha = _num(ag["krippendorff_alpha_ordinal"])
+        lines.append(f"- Krippendorff's alpha (ordinal): {alpha}")
     return "\n".join(lines) + "\n"
 
 
@@ -293,11 +331,13 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m tests.evidence.evaluate``: print the evidence table."""
     parser = argparse.ArgumentParser(prog="python -m tests.evidence.evaluate")
     parser.add_argument("--rubric", action="append", help="a rubric version (repeatable)")
-    parser.add_argument("--split", choices=SPLITS, help="report one split only")
+    parser.add_argument(
+        "--split", action="append", choices=SPLITS, help="report this split (repeatable)"
+    )
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     args = parser.parse_args(argv)
     try:
-        result = evaluate(args.rubric, splits=[args.split] if args.split else SPLITS)
+        result = evaluate(args.rubric, splits=args.split or SPLITS)
     except EvidenceError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -6,8 +6,10 @@ Raters rate packets, so their files are keyed by packet number; import one with:
 
     python -m tests.evidence.ratings import RATER_FILE [RATER_FILE ...]
 
-which maps packet numbers to item keys through ``labels/sample.json`` and writes
-the committed file (refusing unknown packets and ratings outside 1..5).
+which maps packet numbers to item keys through the committed samples
+(``labels/sample.json``: packets 001-160, ``labels/sample2.json``: 161-320) and
+writes the committed file (refusing unknown packets and ratings outside 1..5).
+The consensus of an item is the mean of the ratings of the raters who rated it.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .corpus import EvidenceError
-from .sampling import SAMPLE, load_sample
+from .sampling import SAMPLE, load_samples
 
 LABELS = SAMPLE.parent
 
@@ -106,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("files", nargs="+", type=Path)
     args = parser.parse_args(argv)
     try:
-        sample = load_sample()
+        sample = load_samples()
         for path in args.files:
             try:
                 raw = json.loads(path.read_text(encoding="utf-8"))
@@ -117,8 +119,14 @@ def main(argv: list[str] | None = None) -> int:
                 converted["rater"] = path.stem.removeprefix("ratings_")
             out = LABELS / f"ratings_{converted['rater']}.json"
             out.write_text(json.dumps(converted, indent=1) + "\n", encoding="utf-8")
-            missing = len(sample) - len(converted["ratings"])
-            print(f"{out.name}: {len(converted['ratings'])} ratings ({missing} packets unrated)")
+            batches = {e["batch"] for e in sample if e["key"] in converted["ratings"]}
+            size = sum(1 for e in sample if e["batch"] in batches)
+            missing = size - len(converted["ratings"])
+            named = ", ".join(str(b) for b in sorted(batches)) or "none"
+            print(
+                f"{out.name}: {len(converted['ratings'])} ratings of sample {named} "
+                f"({missing} packets unrated)"
+            )
     except EvidenceError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

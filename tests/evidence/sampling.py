@@ -2,7 +2,12 @@
 
 Usage (from the repository root, after ``python -m tests.evidence.corpus build``)::
 
-    python -m tests.evidence.sampling          # writes labels/sample.json and the packets
+    python -m tests.evidence.sampling            # sample 1: labels/sample.json and packets/
+    python -m tests.evidence.sampling --batch 2  # sample 2: labels/sample2.json and packets2/
+
+Sample 2 is drawn the same way from the corpus without the sample-1 keys, with its
+own seed (:data:`BATCHES`); its packets are numbered from ``161`` on and every item
+is in ``tune`` (``check`` stays sample 1's held-out half).
 
 The draw is deterministic (seeded): for each kind its quota (:data:`QUOTAS`; what a
 kind lacks goes to the kinds with the most items left) is shared over the packages
@@ -21,12 +26,14 @@ and the code, never a score.
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import json
 import math
 import random
 import sys
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +41,8 @@ from .corpus import EvidenceError, cache_dir, load_corpus
 
 HERE = Path(__file__).resolve().parent
 SAMPLE = HERE / "labels" / "sample.json"
+SAMPLE2 = HERE / "labels" / "sample2.json"
+INDEX = HERE / "labels" / "corpus_keys.txt.gz"
 SEED = "pattern-quality evidence sample 1"
 SIZE = 160
 QUOTAS = {
@@ -53,6 +62,35 @@ QUOTAS = {
     "sql": 2,
 }
 FENCE_LANGUAGE = {"markdown": "markdown", "bash": "bash"}
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One rated sample: how it is drawn and where it is written.
+
+    Attributes:
+        number: 1, 2, ...
+        seed: The seed of the draw.
+        size: The ``size`` passed to :func:`draw` (the kind quotas may give more).
+        path: The committed ``sample*.json``.
+        packets: The packet directory's name in the cache directory.
+        first_packet: The number of the first packet.
+        split: ``None`` keeps the draw's tune/check pairs; else every item gets it.
+    """
+
+    number: int
+    seed: str
+    size: int
+    path: Path
+    packets: str
+    first_packet: int
+    split: str | None
+
+
+BATCHES = {
+    1: Batch(1, SEED, SIZE, SAMPLE, "packets", 1, None),
+    2: Batch(2, "pattern-quality evidence sample 2", 120, SAMPLE2, "packets2", 161, "tune"),
+}
 
 
 def lines_of(item: dict[str, Any]) -> int:
@@ -185,20 +223,118 @@ def packet(number: str, item: dict[str, Any]) -> str:
 
 
 def load_sample(path: Path = SAMPLE) -> list[dict[str, Any]]:
-    """The committed sample: packet number, key, kind, split and sha256 per item."""
+    """One committed sample: packet number, key, kind, split and sha256 per item."""
     sample: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["items"]
     return sample
 
 
-def write(items: list[dict[str, Any]], cache: Path, sample_path: Path = SAMPLE) -> Path:
-    """Draw the sample, write ``sample.json`` and the packets; return the packets directory.
+def load_samples() -> list[dict[str, Any]]:
+    """Every committed sample, in batch order, each item with its ``batch`` number."""
+    out: list[dict[str, Any]] = []
+    for batch in BATCHES.values():
+        if batch.path.exists():
+            out.extend({**entry, "batch": batch.number} for entry in load_sample(batch.path))
+    return out
+
+
+def draw_batch(items: list[dict[str, Any]], number: int) -> list[dict[str, Any]]:
+    """Draw sample ``number`` (:data:`BATCHES`) from the corpus.
+
+    Batch ``n`` draws from the corpus without the keys of the committed samples
+    before it, numbers its packets from its ``first_packet`` and, when the batch
+    says so, puts every item in one split.
+
+    Args:
+        items: The corpus items.
+        number: The batch.
+
+    Returns:
+        The entries as :func:`draw` returns them.
 
     Raises:
-        EvidenceError: a drawn key is not in the corpus (cannot happen for a fresh draw).
+        EvidenceError: an unknown batch, or an earlier batch is not committed.
     """
-    sample = draw(items)
+    if number not in BATCHES:
+        raise EvidenceError(f"no sample batch {number}; known: {sorted(BATCHES)}")
+    batch = BATCHES[number]
+    taken: set[str] = set()
+    for earlier in range(1, number):
+        path = BATCHES[earlier].path
+        if not path.exists():
+            raise EvidenceError(f"sample {earlier} ({path.name}) must be committed first")
+        taken.update(entry["key"] for entry in load_sample(path))
+    pool = [item for item in items if item["key"] not in taken]
+    drawn = draw(pool, size=batch.size, seed=batch.seed)
+    return [
+        {
+            **entry,
+            "packet": f"{n:03d}",
+            "split": batch.split or entry["split"],
+        }
+        for n, entry in enumerate(drawn, batch.first_packet)
+    ]
+
+
+def write_index(items: list[dict[str, Any]], path: Path = INDEX) -> Path:
+    """Write the corpus index: ``kind key`` per item, sorted, gzipped (no code).
+
+    The draw needs only each item's kind, package and line range, all in the key,
+    so the index lets the tests re-draw every sample without the corpus.
+
+    Args:
+        items: The corpus items.
+        path: Where to write it.
+
+    Returns:
+        ``path``.
+    """
+    rows = sorted(f"{item['kind']} {item['key']}" for item in items)
+    path.write_bytes(gzip.compress(("\n".join(rows) + "\n").encode("utf-8"), mtime=0))
+    return path
+
+
+def load_index(path: Path = INDEX) -> list[dict[str, Any]]:
+    """The corpus index as items :func:`draw` accepts (empty code, so no true sha256)."""
+    items: list[dict[str, Any]] = []
+    for row in gzip.decompress(path.read_bytes()).decode("utf-8").splitlines():
+        kind, key = row.split(" ", 1)
+        start, end = key.rsplit("#L", 1)[1].split("-L")
+        package = key.split("==", 1)[0]
+        items.append(
+            {
+                "key": key,
+                "kind": kind,
+                "package": package,
+                "start_line": int(start),
+                "end_line": int(end),
+                "code": "",
+            }
+        )
+    return items
+
+
+def write(
+    items: list[dict[str, Any]], cache: Path, sample_path: Path | None = None, batch: int = 1
+) -> Path:
+    """Draw a sample, write its ``sample*.json`` and the packets; return the packets directory.
+
+    Args:
+        items: The corpus items.
+        cache: The cache directory (the packets go in a directory under it).
+        sample_path: Where to write the sample (default: the batch's committed file).
+        batch: Which sample (:data:`BATCHES`).
+
+    Returns:
+        The packets directory.
+
+    Raises:
+        EvidenceError: an unknown batch, an earlier one missing, or a drawn key not in
+            the corpus (cannot happen for a fresh draw).
+    """
+    sample = draw_batch(items, batch)
+    spec = BATCHES[batch]
     by_key = {item["key"]: item for item in items}
-    packets = cache / "packets"
+    packets = cache / spec.packets
     packets.mkdir(parents=True, exist_ok=True)
     for old in packets.glob("*.md"):
         old.unlink()
@@ -207,23 +343,34 @@ def write(items: list[dict[str, Any]], cache: Path, sample_path: Path = SAMPLE) 
             raise EvidenceError(f"sample key {entry['key']} is not in the corpus")
         text = packet(entry["packet"], by_key[entry["key"]])
         (packets / f"{entry['packet']}.md").write_text(text, encoding="utf-8")
-    sample_path.parent.mkdir(parents=True, exist_ok=True)
-    body = {"seed": SEED, "size": len(sample), "items": sample}
-    sample_path.write_text(json.dumps(body, indent=1) + "\n", encoding="utf-8")
+    target = sample_path or spec.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    body = {"seed": spec.seed, "size": len(sample), "items": sample}
+    target.write_text(json.dumps(body, indent=1) + "\n", encoding="utf-8")
     return packets
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m tests.evidence.sampling``: draw the sample and write the rater packets."""
+    """``python -m tests.evidence.sampling [--batch N]``: draw a sample, write its packets."""
     parser = argparse.ArgumentParser(prog="python -m tests.evidence.sampling")
-    parser.parse_args(argv)
+    parser.add_argument(
+        "--batch", type=int, default=1, choices=sorted(BATCHES), help="which sample (default 1)"
+    )
+    parser.add_argument(
+        "--index", action="store_true", help=f"write {INDEX.name} from the corpus instead"
+    )
+    args = parser.parse_args(argv)
     try:
-        packets = write(load_corpus(), cache_dir())
+        if args.index:
+            print(write_index(load_corpus()).relative_to(HERE.parents[1]))
+            return 0
+        packets = write(load_corpus(), cache_dir(), batch=args.batch)
     except EvidenceError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     count = len(list(packets.glob("*.md")))
-    print(f"{SAMPLE.relative_to(HERE.parents[1])} and {count} packets in {packets}")
+    path = BATCHES[args.batch].path
+    print(f"{path.relative_to(HERE.parents[1])} and {count} packets in {packets}")
     return 0
 
 
