@@ -1,12 +1,18 @@
-"""The built wheel ships the migration SQL: installed on its own, it migrates an empty database."""
+"""The built wheel: it ships the migration SQL (installed on its own, it migrates an empty
+database), and its metadata reads well on the package index page (absolute project URLs, the
+README as the long description with no relative link, the extras the README names).
+"""
 
 from __future__ import annotations
 
+import email.parser
 import os
+import re
 import shutil
 import subprocess
 import sys
 import textwrap
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -16,6 +22,13 @@ from pattern_quality.schema.files import load_migrations
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("pattern_quality", "migrations", "pyproject.toml", "README.md")
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+# Inline links and images, reference definitions, HTML href/src attributes.
+LINK = re.compile(
+    r"\]\((?P<a>[^)\s]+)(?:\s+\"[^\"]*\")?\)|^\s*\[[^\]]+\]:\s*(?P<b>\S+)|(?:href|src)=\"(?P<c>[^\"]+)\"",
+    re.M,
+)
 
 
 @pytest.fixture(scope="module")
@@ -101,3 +114,52 @@ def test_the_installed_wheel_migrates_an_empty_database(
     assert run.returncode == 0, run.stdout + run.stderr
     versions = ",".join(str(m.version) for m in load_migrations())
     assert run.stdout.splitlines() == [versions, "True"]
+
+
+def _metadata(wheel: Path) -> email.message.Message:
+    with zipfile.ZipFile(wheel) as zf:
+        (name,) = [n for n in zf.namelist() if n.endswith(".dist-info/METADATA")]
+        return email.parser.Parser().parsestr(zf.read(name).decode("utf-8"))
+
+
+@pytest.mark.slow
+def test_the_wheel_metadata_has_absolute_project_urls(wheel: Path) -> None:
+    meta = _metadata(wheel)
+    urls = dict(value.split(", ", 1) for value in meta.get_all("Project-URL") or [])
+    assert set(urls) >= {"Homepage", "Documentation", "Repository", "Changelog", "Issues"}
+    assert {k.lower(): v for k, v in urls.items()} == {
+        k.lower(): v for k, v in PROJECT["urls"].items()
+    }
+    assert all(url.startswith("https://") for url in urls.values()), urls
+
+
+@pytest.mark.slow
+def test_the_long_description_is_the_readme_with_its_extras(wheel: Path) -> None:
+    meta = _metadata(wheel)
+    assert meta["Description-Content-Type"] == "text/markdown"
+    body = meta.get_payload()
+    assert isinstance(body, str) and body.strip() == README.strip()
+    extras = set(meta.get_all("Provides-Extra") or [])
+    named = set(re.findall(r"pattern-quality\[([\w,]+)\]", README))
+    named_extras = {extra for group in named for extra in group.split(",")}
+    assert named_extras <= extras, f"README names extras the wheel lacks: {named_extras - extras}"
+    for extra in extras:  # every extra is explained in the README's table
+        assert f"| `{extra}` |" in README, f"README does not say what [{extra}] brings"
+
+
+def test_the_readme_links_are_absolute_and_point_at_files_of_the_repository() -> None:
+    repository = PROJECT["urls"]["Repository"].rstrip("/")
+    links = [m.group("a") or m.group("b") or m.group("c") for m in LINK.finditer(README)]
+    assert len(links) >= 10, links
+    relative = [link for link in links if not re.match(r"https?://", link)]
+    assert not relative, f"README.md has relative links (broken on the index page): {relative}"
+    for link in links:
+        if link.startswith(f"{repository}/blob/main/"):
+            path = link.removeprefix(f"{repository}/blob/main/").partition("#")[0]
+            assert (ROOT / path).is_file(), f"README.md links to {link}: no file {path}"
+    assert all(link.startswith(repository) for link in links if "github.com" in link), (
+        "README.md links to another repository than [project.urls] Repository"
+    )
+    docs = {p.name for p in (ROOT / "docs").glob("*.md")}
+    linked = {Path(link.partition("#")[0]).name for link in links}
+    assert docs <= linked, f"README.md does not link to {sorted(docs - linked)}"
