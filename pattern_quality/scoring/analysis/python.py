@@ -26,7 +26,17 @@ from .common import (
 )
 from .facts import Facts, Function, Issue
 from .languages import grammar
-from .python_nodes import body_statements, is_docstring, no_behaviour, read_except, text_of
+from .python_nodes import (
+    IGNORE,
+    body_statements,
+    interfaces,
+    is_docstring,
+    loose_types,
+    no_behaviour,
+    read_except,
+    read_shape,
+    text_of,
+)
 
 __all__ = ["python_facts"]
 
@@ -45,6 +55,7 @@ _QUERY_TEXT: Final = """
 (typed_default_parameter name: (_) @mutable_name value: [(list) (dictionary) (set)])
 (ERROR) @error
 (block) @block
+(type) @type
 """
 
 _query: tree_sitter.Query | None = None
@@ -219,6 +230,7 @@ def _function(
         hook = bool(owner) and cls_node is not None and _NOOP_HOOK.match(name) is not None
         if designed or owner in protocols or name == "__init__" or hook:
             f.stub = "exempt"
+            f.interface = "overload" not in decorators and (designed or owner in protocols)
         elif reason is not None:
             f.stub = "stub_ok"
             f.stub_reason = reason
@@ -259,6 +271,10 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
             facts.markers.append((c.start_point[0] + 1, mark.group(1)))
         if is_doc_comment(t):
             comments += 1
+        if IGNORE.search(t) is not None:
+            facts.issues.append(
+                Issue("loose_type", c.start_point[0] + 1, "type checker silenced: type: ignore")
+            )
     facts.comment_lines = comments
     facts.imports = len(caps.get("import", ()))
     protocols: set[str] = set()
@@ -274,6 +290,9 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
             protocols.add(name)
         line = cls.start_point[0] + 1
         facts.classes.append((line, name, bases, documented, not name.startswith("_")))
+        shape = read_shape(cls, line, name, bases)
+        if shape is not None:
+            facts.shapes.append(shape)
         for b in bases:
             m = KIND_BASE.search(b)
             if m is not None:
@@ -293,6 +312,8 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
     facts.functions = [_function(n, facts, stub_ok, protocols) for n in funcs]
     owner_of = function_owner(funcs)
     add_complexity(caps, owner_of, facts.functions)
+    interfaces(facts)
+    loose_types(caps.get("type", []), facts)
     for e in caps.get("except", ()):
         read_except(e, facts)
     for param in caps.get("mutable_name", ()):
@@ -357,7 +378,8 @@ def _documentation_units(facts: Facts, module_doc: bool) -> None:
             if not doc:
                 facts.doc_missing.append((line, name))
     for f in facts.functions:
-        if not f.public or f.trivial or f.stub == "exempt":
+        # An interface's methods are its API: they count (the platform's Protocols).
+        if not f.public or f.trivial or (f.stub == "exempt" and not f.interface):
             continue
         if f.name == "__init__" and f.owner in documented_classes:
             continue
