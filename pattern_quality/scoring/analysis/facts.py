@@ -181,7 +181,8 @@ class Facts:
         behaviour: Statements inside functions (what the code does, not what it declares).
         fields: Top-level scalar keys of a YAML document (a contract's fields).
         shapes: One :class:`Shape` per class that declares members (a data model's
-            fields, an enum's members, a Protocol's or ABC's methods).
+            fields, an enum's members, a Protocol's or ABC's methods); read only for
+            code without behaviour (the only code the rubric judges them in).
     """
 
     __slots__ = (

@@ -55,7 +55,6 @@ _QUERY_TEXT: Final = """
 (typed_default_parameter name: (_) @mutable_name value: [(list) (dictionary) (set)])
 (ERROR) @error
 (block) @block
-(type) @type
 """
 
 _query: tree_sitter.Query | None = None
@@ -278,6 +277,7 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
     facts.comment_lines = comments
     facts.imports = len(caps.get("import", ()))
     protocols: set[str] = set()
+    classes: list[tuple[tree_sitter.Node, int, str, tuple[str, ...]]] = []
     for cls in ordered(caps, "class"):
         name_node = cls.child_by_field_name("name")
         name = text_of(name_node) if name_node is not None else "<class>"
@@ -290,9 +290,7 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
             protocols.add(name)
         line = cls.start_point[0] + 1
         facts.classes.append((line, name, bases, documented, not name.startswith("_")))
-        shape = read_shape(cls, line, name, bases)
-        if shape is not None:
-            facts.shapes.append(shape)
+        classes.append((cls, line, name, bases))
         for b in bases:
             m = KIND_BASE.search(b)
             if m is not None:
@@ -312,8 +310,7 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
     facts.functions = [_function(n, facts, stub_ok, protocols) for n in funcs]
     owner_of = function_owner(funcs)
     add_complexity(caps, owner_of, facts.functions)
-    interfaces(facts)
-    loose_types(caps.get("type", []), facts)
+    loose_types(tree, text, facts)
     for e in caps.get("except", ()):
         read_except(e, facts)
     for param in caps.get("mutable_name", ()):
@@ -334,11 +331,9 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
     module_doc = bool(top) and is_docstring(top[0])
     if module_doc:
         facts.docstring_lines += top[0].end_point[0] - top[0].start_point[0] + 1
-    # Statements are counted per block (one node each), not captured one by one;
-    # what is not a statement is picked out of each block's children in Python
-    # (cheaper than the anchored query patterns that did it: they doubled the
-    # query's cost) and no `Node.parent` calls (tree-sitter answers those by
-    # walking down from the root).
+    # Statements are counted per block, not captured one by one; non-statements are
+    # picked out of each block's children (cheaper than anchored query patterns),
+    # with no `Node.parent` calls (tree-sitter walks down from the root for those).
     root = tree.root_node
     class_bodies: set[int] = set()
     for cls in caps.get("class", ()):
@@ -362,6 +357,12 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
             if owner_of(at - 1 if n.type in _DEFINITIONS else at) >= 0:
                 behaviour -= 1
     facts.behaviour = behaviour
+    if behaviour == 0:  # shapes are judged in code that only declares
+        for cls, line, name, bases in classes:
+            shape = read_shape(cls, line, name, bases)
+            if shape is not None:
+                facts.shapes.append(shape)
+        interfaces(facts)
     facts.statements = statements
     _documentation_units(facts, module_doc)
     facts.issues.sort(key=lambda i: (i.line, i.rule, i.detail))

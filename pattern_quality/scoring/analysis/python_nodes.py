@@ -8,6 +8,7 @@ from typing import Final
 import tree_sitter
 
 from .facts import Facts, Issue, Shape
+from .languages import grammar
 
 __all__ = [
     "IGNORE",
@@ -198,7 +199,7 @@ def read_shape(cls: tree_sitter.Node, line: int, name: str, bases: tuple[str, ..
 
 
 IGNORE: Final = re.compile(r"#\s*type:\s*ignore\b")
-_ANY_WORD: Final = re.compile(r"\bAny\b")
+ANY_WORD: Final = re.compile(r"\bAny\b")
 
 
 def interfaces(facts: Facts) -> None:
@@ -212,17 +213,29 @@ def interfaces(facts: Facts) -> None:
     facts.shapes = [s for s in facts.shapes if s.members]
 
 
-def loose_types(types: list[tree_sitter.Node], facts: Facts) -> None:
+_type_query: tree_sitter.Query | None = None
+
+
+def loose_types(tree: tree_sitter.Tree, text: str, facts: Facts) -> None:
     """One ``loose_type`` issue per line whose annotations mention ``Any``, except the
-    lines already flagged ``any_in_signature`` (a bare ``Any`` in a public signature)."""
+    lines already flagged ``any_in_signature`` (a bare ``Any`` in a public signature).
+
+    The annotations are read (one more query) only when the code mentions ``Any``.
+    """
+    global _type_query
+    if "Any" not in text:
+        return
+    if _type_query is None:
+        _type_query = tree_sitter.Query(grammar("python"), "(type) @type")
+    types = tree_sitter.QueryCursor(_type_query).captures(tree.root_node).get("type", [])
     flagged = {i.line for i in facts.issues if i.rule == "any_in_signature"}
     lines: dict[int, str] = {}
     for t in types:
         line = t.start_point[0] + 1
         if line in flagged or line in lines:
             continue
-        text = text_of(t)
-        if _ANY_WORD.search(text) is not None:
-            lines[line] = text
-    for line, text in lines.items():
-        facts.issues.append(Issue("loose_type", line, f"annotation {text[:40]} says little"))
+        annotation = text_of(t)
+        if ANY_WORD.search(annotation) is not None:
+            lines[line] = annotation
+    for line, annotation in lines.items():
+        facts.issues.append(Issue("loose_type", line, f"annotation {annotation[:40]} says little"))
