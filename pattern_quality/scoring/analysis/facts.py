@@ -7,7 +7,7 @@ carries the language's own signals in :attr:`Facts.signals`.
 
 from __future__ import annotations
 
-__all__ = ["Facts", "Function", "Issue"]
+__all__ = ["Facts", "Function", "Issue", "Shape"]
 
 
 class Function:
@@ -29,12 +29,14 @@ class Function:
         is_async: Defined with ``async``.
         owner: Name of the enclosing class, ``""`` at module level.
         stub_reason: The ``stub-ok`` reason, when given.
+        interface: A signature by design (abstract, or a Protocol / ABC member).
     """
 
     __slots__ = (
         "cc",
         "documented",
         "end_line",
+        "interface",
         "is_async",
         "line",
         "name",
@@ -66,6 +68,7 @@ class Function:
         self.trivial = False
         self.stub = ""
         self.stub_reason = ""
+        self.interface = False
         self.is_async = False
         self.owner = ""
 
@@ -92,6 +95,55 @@ class Issue:
         self.rule = rule
         self.line = line
         self.detail = detail
+
+
+class Shape:
+    """A class that declares members: what its readers must be told about them.
+
+    Attributes:
+        line: The class's first line; ``name`` its name.
+        kind: ``"model"`` (annotated fields: dataclass, pydantic, TypedDict...),
+            ``"enum"`` (members of an ``Enum`` subclass) or ``"interface"`` (the
+            methods of a ``Protocol`` / ``ABC``, abstract methods).
+        members: Fields, enum members or interface methods.
+        documented: Members with their own documentation (``Field(description=...)``,
+            a string or a comment right after / above, a method docstring).
+        constrained: Model fields whose values are constrained (``Field`` bounds,
+            lengths or patterns, ``Literal[...]``, ``Annotated[...]``).
+        frozen: The model is immutable (``frozen=True``).
+    """
+
+    __slots__ = ("constrained", "documented", "frozen", "kind", "line", "members", "name")
+
+    def __init__(self, line: int, name: str, kind: str) -> None:
+        """Create a shape with no members.
+
+        Args:
+            line: First line.
+            name: Class name.
+            kind: ``"model"``, ``"enum"`` or ``"interface"``.
+        """
+        self.line = line
+        self.name = name
+        self.kind = kind
+        self.members = 0
+        self.documented = 0
+        self.constrained = 0
+        self.frozen = False
+
+    @property
+    def precision(self) -> float:
+        """How fully the shape tells its reader what its members are, in [0, 1].
+
+        Enums and interfaces: the documented share of their members. Models: the
+        mean of the documented share, the constrained share and immutability.
+        """
+        if not self.members:
+            return 0.0
+        docs = self.documented / self.members
+        if self.kind != "model":
+            return docs
+        return (docs + self.constrained / self.members + float(self.frozen)) / 3
 
 
 class Facts:
@@ -128,6 +180,9 @@ class Facts:
         markers: ``(line, word)`` of ``TODO`` / ``FIXME`` / ``XXX`` / ``HACK`` comments.
         behaviour: Statements inside functions (what the code does, not what it declares).
         fields: Top-level scalar keys of a YAML document (a contract's fields).
+        shapes: One :class:`Shape` per class that declares members (a data model's
+            fields, an enum's members, a Protocol's or ABC's methods); read only for
+            code without behaviour (the only code the rubric judges them in).
     """
 
     __slots__ = (
@@ -155,6 +210,7 @@ class Facts:
         "node_kinds",
         "notes",
         "repetition",
+        "shapes",
         "signals",
         "statements",
     )
@@ -191,6 +247,7 @@ class Facts:
         self.fields: dict[str, str] = {}
         self.markers: list[tuple[int, str]] = []
         self.behaviour = 0
+        self.shapes: list[Shape] = []
 
     @property
     def max_cc(self) -> tuple[int, str, int]:

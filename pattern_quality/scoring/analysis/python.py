@@ -26,7 +26,17 @@ from .common import (
 )
 from .facts import Facts, Function, Issue
 from .languages import grammar
-from .python_nodes import body_statements, is_docstring, no_behaviour, read_except, text_of
+from .python_nodes import (
+    IGNORE,
+    body_statements,
+    interfaces,
+    is_docstring,
+    loose_types,
+    no_behaviour,
+    read_except,
+    read_shape,
+    text_of,
+)
 
 __all__ = ["python_facts"]
 
@@ -219,6 +229,7 @@ def _function(
         hook = bool(owner) and cls_node is not None and _NOOP_HOOK.match(name) is not None
         if designed or owner in protocols or name == "__init__" or hook:
             f.stub = "exempt"
+            f.interface = "overload" not in decorators and (designed or owner in protocols)
         elif reason is not None:
             f.stub = "stub_ok"
             f.stub_reason = reason
@@ -259,9 +270,14 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
             facts.markers.append((c.start_point[0] + 1, mark.group(1)))
         if is_doc_comment(t):
             comments += 1
+        if IGNORE.search(t) is not None:
+            facts.issues.append(
+                Issue("loose_type", c.start_point[0] + 1, "type checker silenced: type: ignore")
+            )
     facts.comment_lines = comments
     facts.imports = len(caps.get("import", ()))
     protocols: set[str] = set()
+    classes: list[tuple[tree_sitter.Node, int, str, tuple[str, ...]]] = []
     for cls in ordered(caps, "class"):
         name_node = cls.child_by_field_name("name")
         name = text_of(name_node) if name_node is not None else "<class>"
@@ -274,6 +290,7 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
             protocols.add(name)
         line = cls.start_point[0] + 1
         facts.classes.append((line, name, bases, documented, not name.startswith("_")))
+        classes.append((cls, line, name, bases))
         for b in bases:
             m = KIND_BASE.search(b)
             if m is not None:
@@ -293,6 +310,7 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
     facts.functions = [_function(n, facts, stub_ok, protocols) for n in funcs]
     owner_of = function_owner(funcs)
     add_complexity(caps, owner_of, facts.functions)
+    loose_types(tree, text, facts)
     for e in caps.get("except", ()):
         read_except(e, facts)
     for param in caps.get("mutable_name", ()):
@@ -313,11 +331,9 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
     module_doc = bool(top) and is_docstring(top[0])
     if module_doc:
         facts.docstring_lines += top[0].end_point[0] - top[0].start_point[0] + 1
-    # Statements are counted per block (one node each), not captured one by one;
-    # what is not a statement is picked out of each block's children in Python
-    # (cheaper than the anchored query patterns that did it: they doubled the
-    # query's cost) and no `Node.parent` calls (tree-sitter answers those by
-    # walking down from the root).
+    # Statements are counted per block, not captured one by one; non-statements are
+    # picked out of each block's children (cheaper than anchored query patterns),
+    # with no `Node.parent` calls (tree-sitter walks down from the root for those).
     root = tree.root_node
     class_bodies: set[int] = set()
     for cls in caps.get("class", ()):
@@ -341,6 +357,12 @@ def python_facts(source: bytes, tree: tree_sitter.Tree, text: str) -> Facts:
             if owner_of(at - 1 if n.type in _DEFINITIONS else at) >= 0:
                 behaviour -= 1
     facts.behaviour = behaviour
+    if behaviour == 0:  # shapes are judged in code that only declares
+        for cls, line, name, bases in classes:
+            shape = read_shape(cls, line, name, bases)
+            if shape is not None:
+                facts.shapes.append(shape)
+        interfaces(facts)
     facts.statements = statements
     _documentation_units(facts, module_doc)
     facts.issues.sort(key=lambda i: (i.line, i.rule, i.detail))
@@ -357,7 +379,8 @@ def _documentation_units(facts: Facts, module_doc: bool) -> None:
             if not doc:
                 facts.doc_missing.append((line, name))
     for f in facts.functions:
-        if not f.public or f.trivial or f.stub == "exempt":
+        # An interface's methods are its API: they count (the platform's Protocols).
+        if not f.public or f.trivial or (f.stub == "exempt" and not f.interface):
             continue
         if f.name == "__init__" and f.owner in documented_classes:
             continue

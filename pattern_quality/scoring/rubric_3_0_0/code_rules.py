@@ -16,6 +16,7 @@ from ..analysis import Facts
 __all__ = [
     "COMPLEXITY_LIMITS",
     "DECLARATIVE_CAP",
+    "SHAPE_PRECISION",
     "SUBSTANCE_SATURATION",
     "completeness",
     "complexity",
@@ -199,6 +200,8 @@ SUBSTANCE_SATURATION: Final = 60
 _REPEAT_FREE: Final = 0.15
 #: Highest substance of code that declares but does nothing (fields, signatures).
 DECLARATIVE_CAP: Final = 0.35
+#: What a declaration adds when it tells its reader fully what its members are.
+SHAPE_PRECISION: Final = 0.35
 _CODE: Final = frozenset({"python", "typescript", "tsx", "javascript"})
 
 
@@ -238,12 +241,32 @@ def substance(facts: Facts, out: list[Finding] | None) -> float:
             )
         )
     total = raw
-    if facts.language in _CODE and facts.behaviour == 0 and raw > DECLARATIVE_CAP:
+    declarative = facts.language in _CODE and facts.behaviour == 0
+    if declarative and raw > DECLARATIVE_CAP:
         if out is not None:
             out.append(
                 Finding(d, "declarative", DECLARATIVE_CAP - raw, "declarations only: a data shape")
             )
         total = DECLARATIVE_CAP
+    members = sum(s.members for s in facts.shapes)
+    if declarative and members:
+        precision = sum(s.precision * s.members for s in facts.shapes) / members
+        part = SHAPE_PRECISION * precision
+        total += part
+        if out is not None:
+            documented = sum(s.documented for s in facts.shapes)
+            constrained = sum(s.constrained for s in facts.shapes)
+            frozen = sum(1 for s in facts.shapes if s.frozen and s.kind == "model")
+            models = sum(1 for s in facts.shapes if s.kind == "model")
+            out.append(
+                Finding(
+                    d,
+                    "shape_precision",
+                    part,
+                    f"{documented}/{members} members documented, {constrained} constrained, "
+                    f"{frozen}/{models} models frozen",
+                )
+            )
     if facts.repetition > _REPEAT_FREE:
         cost = min(0.5, (facts.repetition - _REPEAT_FREE) * 1.2)
         total -= cost

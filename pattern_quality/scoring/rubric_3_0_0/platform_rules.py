@@ -240,6 +240,7 @@ ISSUE_COSTS: Final[Mapping[str, float]] = {
     "success_after_failure": 0.3,
     "mutable_default": 0.15,
     "any_in_signature": 0.06,
+    "loose_type": 0.05,
     "io_in_pure_node": 0.35,
     "unquoted_expansion": 0.05,
     "non_idempotent_ddl": 0.1,
